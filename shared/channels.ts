@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { aclEntrySchema, hostDeviceSchema } from './devices';
+import {
+  brokenDefinitionSchema,
+  DISK_FORMATS,
+  definitionInputSchema,
+  devicePathSchema,
+  diskSchema,
+  hostPathSchema,
+  scopeFlagsSchema,
+  vmInfoSchema,
+} from './domain';
+import { DEFAULT_DEVICE_PATHS, GUEST_LIMITS } from './constants';
+import { hostInfoSchema } from './host';
+import { guestNameSchema } from './names';
+import { SCHEDULER_TYPE, schedParamOutSchema, schedParamsSchema } from './sched';
+
+const empty = z.strictObject({});
+const byName = z.strictObject({ name: guestNameSchema });
+const readFlags = z
+  .strictObject({ live: z.boolean().optional(), config: z.boolean().optional() })
+  .refine((f) => !(f.live && f.config), { error: 'flags live and config are mutually exclusive when reading' })
+  .optional();
+
+/** An image the engine creates for a new guest: a plain file name inside the engine's images directory. */
+export const imageFileNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+    error: 'image file name must be 1 to 128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+  });
+
+const vmUpdateResultSchema = z.object({
+  info: vmInfoSchema,
+  /** Fields that took effect on the running guest now. */
+  live: z.array(z.string()),
+  /** Fields that take effect at the next start. */
+  nextStart: z.array(z.string()),
+});
+
+/**
+ * The one channel map: name → request schema → response schema. The router validates every request against it before
+ * any handler runs; adding a channel means an entry here and one handler.
+ */
+export const channels = {
+  'host:info': { request: empty, response: hostInfoSchema },
+  'vm:list': { request: empty, response: z.array(vmInfoSchema) },
+  'vm:broken': { request: empty, response: z.array(brokenDefinitionSchema) },
+  'vm:get': { request: byName, response: vmInfoSchema },
+  'vm:define': { request: definitionInputSchema, response: vmInfoSchema },
+  'vm:update': { request: definitionInputSchema, response: vmUpdateResultSchema },
+  'vm:undefine': { request: byName, response: z.object({ name: z.string() }) },
+  'vm:start': { request: byName, response: vmInfoSchema },
+  'vm:shutdown': { request: byName, response: vmInfoSchema },
+  'vm:destroy': { request: byName, response: vmInfoSchema },
+  'vm:pause': { request: byName, response: vmInfoSchema },
+  'vm:resume': { request: byName, response: vmInfoSchema },
+  'vm:reboot': { request: byName, response: vmInfoSchema },
+  'vm:attachDisk': {
+    request: z.strictObject({ name: guestNameSchema, disk: diskSchema, flags: scopeFlagsSchema }),
+    response: vmInfoSchema,
+  },
+  'vm:detachDisk': {
+    request: z.strictObject({ name: guestNameSchema, path: hostPathSchema, flags: scopeFlagsSchema }),
+    response: vmInfoSchema,
+  },
+  'vm:log': {
+    request: z.strictObject({
+      name: guestNameSchema,
+      lines: z.number().int().min(1).max(10000).default(200),
+    }),
+    response: z.object({ lines: z.array(z.string()) }),
+  },
+  'sched:getType': {
+    request: byName,
+    response: z.object({ type: z.literal(SCHEDULER_TYPE), nparams: z.number().int() }),
+  },
+  'sched:get': {
+    request: z.strictObject({ name: guestNameSchema, flags: readFlags }),
+    response: z.object({ params: z.array(schedParamOutSchema) }),
+  },
+  'sched:set': {
+    request: z.strictObject({ name: guestNameSchema, params: schedParamsSchema, flags: scopeFlagsSchema }),
+    response: z.object({ params: z.array(schedParamOutSchema) }),
+  },
+  'devices:host': { request: empty, response: z.array(hostDeviceSchema) },
+  'devices:get': { request: byName, response: z.array(aclEntrySchema) },
+  'devices:set': {
+    request: z.strictObject({
+      name: guestNameSchema,
+      extra: z.array(devicePathSchema).max(GUEST_LIMITS.extraDevices.max).optional(),
+      omitDefaults: z.array(z.enum(DEFAULT_DEVICE_PATHS)).optional(),
+      flags: scopeFlagsSchema,
+    }),
+    response: z.array(aclEntrySchema),
+  },
+  'storage:create': {
+    request: z.strictObject({
+      fileName: imageFileNameSchema,
+      format: z.enum(DISK_FORMATS),
+      sizeMiB: z.number().int().min(1).max(16 * 1024 * 1024),
+    }),
+    response: z.object({ path: z.string() }),
+  },
+} as const;
+
+export type Channels = typeof channels;
+export type Channel = keyof Channels;
+/** What a caller passes (defaults may be omitted). */
+export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
+/** What a handler receives: validated, defaults filled in. */
+export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends Channel> = z.infer<Channels[C]['response']>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as Channel[];
+export const isChannel = (c: unknown): c is Channel => typeof c === 'string' && Object.hasOwn(channels, c);

@@ -1,0 +1,12 @@
+// The contract, imported by both sides. No Node, DOM or Electron import anywhere under shared/.
+export * from './api';
+export * from './channels';
+export * from './constants';
+export * from './devices';
+export * from './domain';
+export * from './errors';
+export * from './events';
+export * from './host';
+export * from './names';
+export * from './sched';
+export * from './stats';

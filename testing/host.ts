@@ -1,0 +1,41 @@
+// Host capabilities the integration and e2e tests need, and the one rule for a missing one:
+// skip on a developer's machine, fail under CGVIRT_STRICT=1 (CI), never pass silently.
+// No test-runner import here: vitest suites use ./describe-on-host, Playwright specs call `missing` directly.
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export const STRICT = process.env.CGVIRT_STRICT === '1';
+
+const onPath = (bin: string) =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, bin), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+const v1Mounted = (controller: string) =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((l) => / - cgroup /.test(l) && l.split(' - ')[1]?.split(' ')[2]?.split(',').includes(controller));
+
+/** Each capability: whether this host has it, and what is missing when it does not. */
+export const host = {
+  root: () => (process.getuid?.() === 0 ? null : 'root (cgroup writes and QEMU placement need it)'),
+  cgroupV1: () => {
+    const missing = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'].filter((c) => !v1Mounted(c));
+    return missing.length ? `cgroup v1 controllers ${missing.join(', ')}` : null;
+  },
+  qemu: () => (onPath('qemu-system-x86_64') ? null : 'qemu-system-x86_64 (Debian package qemu-system-x86)'),
+  qemuImg: () => (onPath('qemu-img') ? null : 'qemu-img (Debian package qemu-utils)'),
+  chromium: () => (existsSync('/usr/bin/chromium') ? null : '/usr/bin/chromium (Debian package chromium)'),
+  loop: () => (existsSync('/dev/loop-control') && onPath('losetup') ? null : 'loop devices (/dev/loop-control and losetup)'),
+} as const;
+export type HostCapability = keyof typeof host;
+
+/** What of `needs` this host lacks, in words; empty when it has everything. */
+export function missing(...needs: HostCapability[]): string[] {
+  return needs.map((n) => host[n]()).filter((m): m is string => m !== null);
+}

@@ -1,0 +1,42 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vitest/config';
+
+// unit: pure code and fake cgroup v2 trees. renderer: components and store in jsdom.
+// integration (*.int.test.ts): the real cgroup v1 hierarchy of this host and real QEMU, each file in its own partition.
+export default defineConfig({
+  plugins: [react()],
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{shared,electron,testing,bench,scripts}/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'renderer',
+          include: ['renderer/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{electron,testing,bench}/**/*.int.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          // Two cores: QEMU under TCG is CPU-bound, so at most two files at a time.
+          maxWorkers: 2,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
