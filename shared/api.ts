@@ -45,3 +45,22 @@ export function unwrapResult<T>(result: Result): T {
   if (result.ok) return result.value as T;
   throw new ApiError(result.error.code, result.error.message);
 }
+
+/**
+ * Electron's contextBridge copies an Error's message but drops its own properties, so the preload carries the code in
+ * the message (`[INVALID_ARG] shares '1' must be...`) and the renderer's one API client turns it back into an ApiError.
+ */
+export const bridgeErrorMessage = (code: ErrorCode, message: string) => `[${code}] ${message}`;
+
+/** Any rejection from `window.cgvirt` (web or Electron) as an ApiError with the engine's code and words. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  const raw = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+  const code = (e as { code?: unknown } | null)?.code;
+  const parsed = wireErrorSchema.shape.code.safeParse(code);
+  if (parsed.success) return new ApiError(parsed.data, raw);
+  // Electron prefixes "Error invoking remote method '...': " to errors thrown by the preload's ipcRenderer.invoke.
+  const m = /\[([A-Z_]+)\] ([\s\S]*)$/.exec(raw);
+  const bridged = m ? wireErrorSchema.shape.code.safeParse(m[1]) : undefined;
+  return bridged?.success ? new ApiError(bridged.data, m![2]!) : new ApiError('INTERNAL', raw);
+}
