@@ -43,3 +43,5 @@ export const GUEST_LIMITS = {
 
 /** How often the engine samples stats and pushes one `stats:tick`. */
 export const STATS_INTERVAL_MS = 1000;
+
+export const MiB = 1024 * 1024;

@@ -1,0 +1,45 @@
+// `npm run bench`: every benchmark on this machine, a table, and bench/results.json.
+//   --only cgroup,fidelity,...   run some parts       --quick   shorter runs
+// It uses the real engine, real cgroups and real QEMU in a temporary partition that is removed at the end, also when
+// interrupted (SIGINT/SIGTERM).
+import { newTestPartition, removeTestPartition, sweepDeadTestPartitions } from '../testing/partition';
+import { benchCgroup } from './cgroup';
+import type { Figure } from './measure';
+import { printTable, writeResults } from './report';
+
+const PARTS = { cgroup: benchCgroup } as const;
+type Part = keyof typeof PARTS;
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : '';
+const only = (onlyArg ? onlyArg.split(',') : Object.keys(PARTS)) as Part[];
+const unknown = only.filter((p) => !(p in PARTS));
+if (unknown.length) {
+  console.error(`unknown bench part(s) ${unknown.join(', ')}; parts: ${Object.keys(PARTS).join(', ')}`);
+  process.exit(2);
+}
+
+const partition = newTestPartition();
+let cleaning: Promise<void> | null = null;
+const cleanup = () => (cleaning ??= removeTestPartition(partition));
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    console.error(`\nbench interrupted (${sig}): cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+await sweepDeadTestPartitions();
+const figures: Figure[] = [];
+try {
+  for (const part of only) {
+    console.error(`bench: ${part}...`);
+    figures.push(...(await PARTS[part](partition, { quick })));
+  }
+} finally {
+  await cleanup();
+}
+printTable(figures);
+writeResults('bench/results.json', figures, { quick, parts: only });
+console.log('\nwrote bench/results.json');
