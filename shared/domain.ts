@@ -107,7 +107,7 @@ const definitionFields = {
 
 /** Rules that need more than one field; the same for define, update and the stored file. */
 function checkDefinition(
-  d: { disks: { path: string }[]; memoryMiB: number; memoryLimitMiB?: number | undefined; cpu: CpuTuning },
+  d: { disks: { path: string }[]; memoryMiB: number; memoryLimitMiB?: number | undefined },
   ctx: z.RefinementCtx,
 ) {
   const seen = new Set<string>();
@@ -123,9 +123,6 @@ function checkDefinition(
       path: ['memoryLimitMiB'],
       message: `memoryLimitMiB ${d.memoryLimitMiB} is below the guest's memory (${d.memoryMiB} MiB): the kernel would kill QEMU`,
     });
-  }
-  if (d.cpu.periodUs !== undefined && d.cpu.quotaUs === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['cpu', 'periodUs'], message: 'periodUs needs quotaUs: a period alone caps nothing' });
   }
 }
 
@@ -153,6 +150,8 @@ export const vmInfoSchema = z.object({
   pid: z.number().int().optional(),
   /** Controller → absolute group path inside that hierarchy, e.g. `{cpu: '/cgvirt/qemu/web'}`. */
   cgroups: z.record(z.string(), z.string()).optional(),
+  /** Fields of the definition changed while running that take effect at the next start. */
+  pending: z.array(z.string()).optional(),
 });
 export type VmInfo = z.infer<typeof vmInfoSchema>;
 

@@ -1,0 +1,75 @@
+// Disk hot-plug on a running guest, with a real loop device: the ACL gains the node on attach and loses it on detach,
+// and QEMU (query-block) sees the disk come and go.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnHost } from '../../../testing/describe-on-host';
+import { startTestEngine, type TestEngine } from '../../../testing/engine';
+import { splitDev } from '../host/devnum';
+
+let t: TestEngine;
+let loop = '';
+let rule = '';
+
+const devicesList = () => readFileSync(join('/sys/fs/cgroup/devices', t.dirs.partition, 'qemu', 'hp', 'devices.list'), 'utf8');
+const blockFiles = async () =>
+  (await t.engine.qmpQuery<{ inserted?: { file: string } }[]>('hp', 'query-block')).flatMap((b) => (b.inserted ? [b.inserted.file] : []));
+
+describeOnHost(['root', 'cgroupV1', 'qemu', 'loop'], 'disk hot-plug (real QEMU, real loop device)', () => {
+  beforeAll(async () => {
+    t = await startTestEngine();
+    const backing = join(t.dirs.root, 'loop-backing.img');
+    writeFileSync(backing, '');
+    truncateSync(backing, 16 * 1024 * 1024);
+    loop = execFileSync('losetup', ['-f', '--show', backing], { encoding: 'utf8' }).trim();
+    const { major, minor } = splitDev(statSync(loop).rdev);
+    rule = `b ${major}:${minor} rw`;
+    await t.engine.define(t.guest('hp'));
+    await t.engine.start('hp');
+  });
+  afterAll(async () => {
+    await t?.teardown();
+    if (loop) execFileSync('losetup', ['-d', loop]);
+  });
+
+  it('attaching a block device allows its node first, and the guest sees the disk', async () => {
+    expect(devicesList()).not.toContain(rule);
+    const vm = await t.engine.attachDisk('hp', { path: loop, format: 'raw', readonly: false, bus: 'scsi' }, { live: true });
+    expect(devicesList()).toContain(rule);
+    expect(await blockFiles()).toContain(loop);
+    expect(vm.definition.disks.map((d) => d.path)).not.toContain(loop); // live only
+    expect(vm.pending).toContain('disks');
+    const entry = (await t.engine.devicesGet('hp')).find((e) => e.path === loop);
+    expect(entry).toMatchObject({ source: 'disk', live: true, config: false });
+  });
+
+  it('detaching waits for the device to go, removes it, and denies the node again', async () => {
+    await t.engine.detachDisk('hp', loop, { live: true });
+    expect(await blockFiles()).not.toContain(loop);
+    expect(devicesList()).not.toContain(rule);
+    expect((await t.engine.get('hp')).pending).toBeUndefined();
+  });
+
+  it('live and config together: the definition keeps the disk', async () => {
+    const vm = await t.engine.attachDisk('hp', { path: loop, format: 'raw', readonly: true, bus: 'scsi' }, { live: true, config: true });
+    expect(vm.definition.disks.map((d) => d.path)).toContain(loop);
+    expect(devicesList()).toContain(rule.replace(' rw', ' r'));
+    await t.engine.detachDisk('hp', loop, { live: true, config: true });
+    expect((await t.engine.get('hp')).definition.disks.map((d) => d.path)).not.toContain(loop);
+    expect(devicesList()).not.toContain(rule.replace(' rw', ' r'));
+  });
+
+  it('refuses what cannot work, saying why', async () => {
+    await expect(t.engine.attachDisk('hp', { path: loop, format: 'raw', readonly: false, bus: 'ide' }, { live: true })).rejects.toMatchObject({
+      code: 'OPERATION_INVALID',
+      message: expect.stringMatching(/bus 'ide' cannot be attached to a running guest/),
+    });
+    await expect(t.engine.detachDisk('hp', '/nowhere.img', { live: true })).rejects.toThrow(/is not attached to running guest 'hp'/);
+    await t.engine.define(t.guest('off'));
+    await expect(t.engine.attachDisk('off', { path: loop, format: 'raw', readonly: false, bus: 'scsi' }, { live: true })).rejects.toThrow(
+      /it is shut off; use flags \{config: true\}/,
+    );
+    expect(devicesList()).not.toContain(rule);
+  });
+});

@@ -1,0 +1,198 @@
+// Guest lifecycle on this host's real cgroups with real QEMU (TCG) running boot-sector guests.
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { VmState } from '../../../shared';
+import { describeOnHost } from '../../../testing/describe-on-host';
+import { startTestEngine, type TestEngine } from '../../../testing/engine';
+import { partitionLeftovers } from '../../../testing/partition';
+
+const CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'];
+const openFds = () => readdirSync('/proc/self/fd').length;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Processes on this host whose command line carries this uuid (QEMU gets it as -uuid). */
+function processesWithUuid(uuid: string): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').includes(uuid);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+let t: TestEngine;
+const states: { name: string; state: VmState; reason?: string | undefined }[] = [];
+
+async function expectNothingLeft(name: string) {
+  const vm = await t.engine.get(name);
+  expect(['shutoff', 'crashed']).toContain(vm.state);
+  for (const c of CONTROLLERS) expect(existsSync(join('/sys/fs/cgroup', c, t.dirs.partition, 'qemu', name))).toBe(false);
+  expect(readdirSync(t.dirs.runtimeDir).filter((f) => f !== 'engine.lock')).toEqual([]);
+  expect(processesWithUuid(vm.definition.uuid)).toEqual([]);
+}
+
+describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, real QEMU)', () => {
+  beforeAll(async () => {
+    t = await startTestEngine();
+    t.engine.on('vm:state', (s) => states.push(s));
+  });
+  afterAll(async () => {
+    await t?.teardown();
+    expect(partitionLeftovers(t.dirs.partition)).toEqual([]);
+  });
+
+  it('starts a spin guest confined before its first instruction: in its group everywhere, shares and ACL applied', async () => {
+    const seen: { controllers: string; status: string }[] = [];
+    const t2 = await startTestEngine({
+      beforeCont: async ({ pid }) => {
+        // QEMU is stopped by -S here: no guest instruction has run yet.
+        const proc = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+        seen.push({ controllers: proc, status: readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2]! });
+      },
+    });
+    try {
+      await t2.engine.define(t2.guest('spin', 'spin', { cpu: { shares: 2048 }, devices: { omitDefaults: ['/dev/urandom'] } }));
+      const vm = await t2.engine.start('spin');
+      expect(vm.state).toBe('running');
+      expect(seen).toHaveLength(1);
+      for (const c of CONTROLLERS) expect(seen[0]!.controllers).toMatch(new RegExp(`^\\d+:${c}:${t2.dirs.partition}/qemu/spin$`, 'm'));
+      const dir = (c: string) => join('/sys/fs/cgroup', c, t2.dirs.partition, 'qemu', 'spin');
+      expect(readFileSync(join(dir('cpu'), 'cgroup.procs'), 'utf8').trim()).toBe(String(vm.pid));
+      expect(readFileSync(join(dir('cpu'), 'cpu.shares'), 'utf8').trim()).toBe('2048');
+      const acl = readFileSync(join(dir('devices'), 'devices.list'), 'utf8');
+      expect(acl).toContain('c 1:3 rw'); // /dev/null
+      expect(acl).toContain('c 136:* rw');
+      expect(acl).not.toContain('c 1:9 '); // /dev/urandom omitted
+      expect(acl).not.toContain('a *:*');
+      expect(await t2.engine.qmpQuery<{ status: string }>('spin', 'query-status')).toMatchObject({ status: 'running' });
+      expect(vm.cgroups).toMatchObject({ cpu: `${t2.dirs.partition}/qemu/spin` });
+      // it really burns a CPU inside its group
+      await sleep(500);
+      expect(Number(readFileSync(join(dir('cpuacct'), 'cpuacct.usage'), 'utf8'))).toBeGreaterThan(100_000_000);
+    } finally {
+      await t2.teardown();
+    }
+  });
+
+  it('pauses and resumes, refusing what the state does not allow', async () => {
+    await t.engine.define(t.guest('pr'));
+    await expect(t.engine.pause('pr')).rejects.toMatchObject({ code: 'OPERATION_INVALID', message: "cannot pause guest 'pr': it is shutoff" });
+    await t.engine.start('pr');
+    await expect(t.engine.start('pr')).rejects.toMatchObject({ code: 'OPERATION_INVALID' });
+    expect((await t.engine.pause('pr')).state).toBe('paused');
+    expect(await t.engine.qmpQuery<{ status: string }>('pr', 'query-status')).toMatchObject({ status: 'paused' });
+    await expect(t.engine.pause('pr')).rejects.toThrow(/it is paused/);
+    expect((await t.engine.resume('pr')).state).toBe('running');
+    await t.engine.reboot('pr');
+    expect((await t.engine.destroy('pr')).state).toBe('shutoff');
+    await expectNothingLeft('pr');
+  });
+
+  it('ACPI shutdown of a guest that ignores it leaves it running; force off then ends it', async () => {
+    await t.engine.define(t.guest('deaf'));
+    await t.engine.start('deaf');
+    expect((await t.engine.shutdown('deaf')).state).toBe('running');
+    await sleep(1000);
+    expect((await t.engine.get('deaf')).state).toBe('running');
+    const vm = await t.engine.destroy('deaf');
+    expect(vm).toMatchObject({ state: 'shutoff', reason: 'forced off' });
+    await expectNothingLeft('deaf');
+  });
+
+  it('a QEMU killed from outside is crashed, with the reason, and cleaned up without a zombie', async () => {
+    await t.engine.define(t.guest('victim'));
+    const { pid } = await t.engine.start('victim');
+    process.kill(pid!, 'SIGKILL');
+    for (let i = 0; i < 100 && (await t.engine.get('victim')).state !== 'crashed'; i++) await sleep(50);
+    const vm = await t.engine.get('victim');
+    expect(vm.state).toBe('crashed');
+    expect(vm.reason).toMatch(/killed by SIGKILL/);
+    await expectNothingLeft('victim');
+    expect(existsSync(`/proc/${pid}`)).toBe(false); // reaped, not a zombie
+    expect(states.filter((s) => s.name === 'victim').map((s) => s.state)).toEqual(['starting', 'running', 'crashed']);
+  });
+
+  it('a disk path with a comma, a quote and spaces is a plain file name', async () => {
+    const path = t.image('halt', `my disk, "v1",file=x.img`);
+    await t.engine.define(t.guest('odd', 'halt', { disks: [{ path }] }));
+    await t.engine.start('odd');
+    const block = await t.engine.qmpQuery<{ inserted?: { file: string } }[]>('odd', 'query-block');
+    expect(block.map((b) => b.inserted?.file)).toContain(path);
+    await t.engine.destroy('odd');
+    await expectNothingLeft('odd');
+  });
+
+  it.each([
+    ['missing QEMU binary', { qemuBinary: '/nonexistent/qemu-system-x86_64' }, 'find QEMU', /QEMU binary .* does not exist/],
+    ['unreadable disk', {}, 'QMP ready', /Could not open '\/nonexistent\/disk.img'/],
+    ['invalid QEMU option', { badOption: true }, 'QMP ready', /-no-such-option/],
+  ])('a start that fails (%s) names the step and leaves nothing: no group, process, runtime file or fd', async (_what, how, step, words) => {
+    let qemuBinary: string | undefined;
+    if ('qemuBinary' in how) qemuBinary = how.qemuBinary;
+    if ('badOption' in how) {
+      // A QEMU that answers --version but is started with an option it does not know.
+      qemuBinary = join(t.dirs.root, 'qemu-bad');
+      writeFileSync(qemuBinary, '#!/bin/sh\n[ "$1" = --version ] && exec qemu-system-x86_64 --version\nexec qemu-system-x86_64 -no-such-option "$@"\n');
+      chmodSync(qemuBinary, 0o755);
+    }
+    const t2 = await startTestEngine({ qemuBinary });
+    try {
+      const def = 'badOption' in how || 'qemuBinary' in how ? t2.guest('fails') : t2.guest('fails', 'halt', { disks: [{ path: '/nonexistent/disk.img' }] });
+      const { uuid } = (await t2.engine.define(def)).definition;
+      const fdsBefore = openFds();
+      const err = await t2.engine.start('fails').catch((e: Error & { code: string }) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toContain(`step '${step}'`);
+      expect((err as Error).message).toMatch(words);
+      expect(openFds()).toBe(fdsBefore);
+      const vm = await t2.engine.get('fails');
+      expect(vm.state).toBe('shutoff');
+      expect(vm.reason).toContain(`step '${step}'`);
+      expect(partitionLeftovers(`${t2.dirs.partition}/qemu/fails`)).toEqual([]);
+      expect(readdirSync(t2.dirs.runtimeDir).filter((f) => f !== 'engine.lock')).toEqual([]);
+      expect(processesWithUuid(uuid)).toEqual([]);
+      expect((await t2.engine.log('fails', 20)).join('\n')).toContain('failed');
+    } finally {
+      await t2.teardown();
+    }
+  });
+
+  it('50 start/destroy cycles leave no cgroup directory, fd or process behind', async () => {
+    const { uuid } = (await t.engine.define(t.guest('cycle'))).definition;
+    const fdsBefore = openFds();
+    for (let i = 0; i < 50; i++) {
+      await t.engine.start('cycle');
+      await t.engine.destroy('cycle');
+    }
+    expect(openFds()).toBe(fdsBefore);
+    await expectNothingLeft('cycle');
+    expect(processesWithUuid(uuid)).toEqual([]);
+  }, 600_000);
+
+  it('reports stats for running guests, one tick for all', async () => {
+    await t.engine.define(t.guest('busy', 'spin'));
+    await t.engine.start('busy');
+    const ticks: { guests: { name: string; cpuPercent: number; memoryBytes: number }[] }[] = [];
+    const off = t.engine.on('stats:tick', (s) => ticks.push(s));
+    for (let i = 0; i < 60 && ticks.length < 3; i++) await sleep(100);
+    off();
+    const busy = ticks.at(-1)!.guests.find((g) => g.name === 'busy')!;
+    expect(busy.cpuPercent).toBeGreaterThan(30);
+    expect(busy.memoryBytes).toBeGreaterThan(0);
+    await t.engine.destroy('busy');
+  });
+
+  it('undefine refuses while running, then removes the definition', async () => {
+    await t.engine.define(t.guest('gone'));
+    await t.engine.start('gone');
+    await expect(t.engine.undefine('gone')).rejects.toThrow("guest 'gone' is running; shut it down before deleting it");
+    await t.engine.destroy('gone');
+    await t.engine.undefine('gone');
+    await expect(t.engine.get('gone')).rejects.toMatchObject({ code: 'NO_DOMAIN' });
+  });
+});

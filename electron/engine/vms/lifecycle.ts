@@ -1,0 +1,184 @@
+// Starting a guest so it runs confined from its first instruction, and cleaning up after it whatever way it exits.
+//
+// Start: group created (a stale one removed) and configured → QEMU launched with -S through the exec wrapper, which
+// joins the group before exec → QMP ready → placement checked in /proc/<pid>/cgroup → status file → `cont`. The group is
+// configured before QEMU exists (not after QMP, as the issue sketches): then even QEMU's own start-up opens are under
+// the ACL and the limits; the placement check after QMP still proves the guest is confined before `cont`.
+// Any failure tears down everything made so far, in reverse, and the error names the step.
+import {
+  CgvirtError,
+  CPU_PERIOD_US,
+  isCgvirtError,
+  type Definition,
+} from '../../../shared';
+import type { CgroupHierarchy, GuestGroup } from '../cgroup';
+import { probeKvm } from '../host/kvm';
+import { requireQemu } from '../host/qemu';
+import { buildArgv } from '../qemu/argv';
+import { blockDevicePaths, disksProblem } from '../qemu/disk';
+import { describeExit, launchQemu, stopQemu, waitForQmp, type ExitStatus } from '../qemu/launch';
+import { appendLogLine, readLogTail } from '../qemu/log';
+import { readProcStartTime } from '../qemu/proc';
+import type { QmpClient } from '../qemu/qmp';
+import { removeRuntimeFiles } from '../qemu/runtime-files';
+import { planAcl, type AclPlan } from './acl';
+import { childProcess, RunningGuest, type StartTimings } from './running';
+import type { RuntimeDir } from './runtime';
+
+export interface LifecycleContext {
+  cgroups: CgroupHierarchy;
+  runtime: RuntimeDir;
+  qemuBinary?: string | undefined;
+  logPath(name: string): string;
+  /** Runs with QEMU placed and stopped by -S, just before `cont` (tests assert confinement here; the bench times it). */
+  beforeCont?: ((guest: { name: string; pid: number; group: GuestGroup | null }) => Promise<void> | void) | undefined;
+}
+
+/** A step's failure, named: "start of 'web' failed at step 'configure cgroup': ...". Codes are kept. */
+function stepError(name: string, step: string, e: unknown): CgvirtError {
+  const message = (e as Error).message;
+  // QEMU launch errors already name their step ("QEMU start failed at step 'QMP ready': ...").
+  const text = message.startsWith('QEMU start failed') ? message : `at step '${step}': ${message}`;
+  return new CgvirtError(isCgvirtError(e) ? e.code : 'OPERATION_FAILED', `start of '${name}' failed ${text}`);
+}
+
+/**
+ * Writes the definition's tuning into the group. A controller this host lacks is skipped, not an error ("not
+ * supported → claim success": the guest still runs; host:info tells the user what is unavailable); the log says so.
+ */
+export function configureGroup(cgroups: CgroupHierarchy, group: GuestGroup, def: Definition, note: (line: string) => void): AclPlan | null {
+  const usable = (c: 'cpu' | 'cpuset' | 'memory' | 'devices') => {
+    const ctl = cgroups.detection.controllers[c];
+    if (!ctl.usable) note(`${c} controller unavailable (${ctl.reason ?? 'unknown'}): its settings are not applied`);
+    return ctl.usable;
+  };
+  if (usable('cpu')) {
+    group.setCpuShares(def.cpu.shares ?? 1024);
+    if (def.cpu.quotaUs !== undefined) group.setCpuQuota(def.cpu.quotaUs, def.cpu.periodUs ?? CPU_PERIOD_US.default);
+  }
+  if (def.cpu.cpuset && usable('cpuset')) group.setCpuset(def.cpu.cpuset);
+  if (def.memoryLimitMiB !== undefined && usable('memory')) group.setMemoryLimitMiB(def.memoryLimitMiB);
+  if (!usable('devices')) return null;
+  const plan = planAcl(def);
+  for (const s of plan.skipped) note(`device ${s.path} not allowed: ${s.note}`);
+  group.setAcl(plan.entries.map((e) => e.rule));
+  return plan;
+}
+
+export async function startGuest(ctx: LifecycleContext, def: Definition): Promise<RunningGuest> {
+  const logPath = ctx.logPath(def.name);
+  const note = (line: string) => void appendLogLine(logPath, line).catch(() => undefined);
+  const undo: (() => Promise<unknown> | unknown)[] = [];
+  const stages: Record<string, number> = {};
+  const t0 = performance.now();
+  let mark = t0;
+  const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw stepError(def.name, name, e);
+    } finally {
+      const now = performance.now();
+      stages[name] = now - mark;
+      mark = now;
+    }
+  };
+
+  try {
+    const qemu = await step('find QEMU', () => requireQemu({ binary: ctx.qemuBinary }));
+    await step('check disks', () => {
+      const problem = disksProblem(def.disks);
+      if (problem) throw new CgvirtError('INVALID_ARG', problem);
+    });
+    const { accel } = await probeKvm();
+    const paths = ctx.runtime.paths(def.uuid, def.vnc);
+    await removeRuntimeFiles(paths); // leftovers of a run that ended while no engine watched
+    undo.push(() => removeRuntimeFiles(paths));
+
+    let group: GuestGroup | null = null;
+    let acl: AclPlan | null = null;
+    if (ctx.cgroups.detection.writable) {
+      group = await step('create cgroup', () => ctx.cgroups.createGuest(def.name));
+      const g = group;
+      undo.push(() => g.remove({ kill: true, graceMs: 0 }));
+      acl = await step('configure cgroup', () => configureGroup(ctx.cgroups, g, def, note));
+    } else {
+      note(`no writable cgroups on this host (mode ${ctx.cgroups.detection.mode}): the guest runs without a group`);
+    }
+
+    const blockDevices = await blockDevicePaths(def.disks);
+    const args = buildArgv({ definition: def, accel, paths, blockDevices });
+    const q = await step('spawn', () => launchQemu({ binary: qemu.path, args, procsFiles: group?.procsFiles() ?? [], logPath }));
+    undo.push(() => stopQemu(q, { graceMs: 0 }));
+    const qmp: QmpClient = await step('QMP ready', () => waitForQmp(q, paths.qmpSocket));
+    undo.push(() => qmp.destroy());
+
+    await step('verify placement', async () => {
+      const misplaced = group?.misplacedControllers(q.pid) ?? [];
+      if (misplaced.length) {
+        throw new CgvirtError('OPERATION_FAILED', `QEMU (pid ${q.pid}) is not in ${group!.path} for ${misplaced.join(', ')}`);
+      }
+      const status = await qmp.execute<{ status: string }>('query-status');
+      if (status.status !== 'prelaunch') throw new CgvirtError('OPERATION_FAILED', `QEMU is '${status.status}', expected 'prelaunch' (-S)`);
+    });
+    const startTime = await readProcStartTime(q.pid);
+    if (startTime === null) throw stepError(def.name, 'verify placement', new Error(`QEMU (pid ${q.pid}) exited`));
+    const shares = def.cpu.shares ?? 1024;
+    await step('record status', () =>
+      ctx.runtime.writeStatus({
+        name: def.name,
+        uuid: def.uuid,
+        pid: q.pid,
+        startTime,
+        ...paths,
+        logPath,
+        startedAt: new Date().toISOString(),
+        shares,
+      }),
+    );
+    undo.push(() => ctx.runtime.removeStatus(def.uuid));
+    if (ctx.beforeCont) await ctx.beforeCont({ name: def.name, pid: q.pid, group });
+    await step('cont', () => qmp.execute('cont'));
+    const timings: StartTimings = { stages, totalMs: performance.now() - t0 };
+    return new RunningGuest(def.name, def.uuid, childProcess(q, startTime), qmp, group, paths, logPath, def, acl, shares, timings);
+  } catch (e) {
+    for (const u of undo.reverse()) {
+      try {
+        await u();
+      } catch (cleanupError) {
+        note(`cleanup after a failed start: ${(cleanupError as Error).message}`);
+      }
+    }
+    await appendLogLine(logPath, (e as Error).message).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** How a guest ended, as the user should read it. */
+export async function describeEnd(
+  guest: RunningGuest,
+  status: ExitStatus | null,
+): Promise<{ state: 'shutoff' | 'crashed'; reason: string }> {
+  if (guest.expectedExit === 'destroy') return { state: 'shutoff', reason: 'forced off' };
+  if (guest.guestShutdown) return { state: 'shutoff', reason: 'shut down by the guest' };
+  if (status && status.code === 0 && status.signal === null) return { state: 'shutoff', reason: 'QEMU exited' };
+  const tail = (await readLogTail(guest.logPath, 3).catch(() => [])).join(' | ');
+  const how = status ? `QEMU ${describeExit(status)}` : 'QEMU exited while cgvirt was not its parent (no exit status)';
+  return { state: 'crashed', reason: tail ? `${how}; the log ends: ${tail}` : how };
+}
+
+/** Removes everything a run left: QMP connection, group, sockets, pidfile, status file. */
+export async function cleanUpAfterExit(ctx: LifecycleContext, guest: RunningGuest): Promise<string[]> {
+  const problems: string[] = [];
+  guest.qmp.destroy();
+  if (guest.group) {
+    try {
+      await guest.group.remove({ kill: true, graceMs: 1000 });
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  await removeRuntimeFiles(guest.paths).catch((e: Error) => problems.push(e.message));
+  ctx.runtime.removeStatus(guest.uuid);
+  return problems;
+}

@@ -1,0 +1,77 @@
+// Scheduler parameters, the device ACL and definition updates on running and shut-off guests: live, config, or both,
+// checked in the cgroup files on disk.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeOnHost } from '../../../testing/describe-on-host';
+import { startTestEngine, type TestEngine } from '../../../testing/engine';
+
+let t: TestEngine;
+const file = (guest: string, controller: string, name: string) =>
+  readFileSync(join('/sys/fs/cgroup', controller, t.dirs.partition, 'qemu', guest, name), 'utf8').trim();
+const shares = (v: number) => ({ field: 'cpu_shares' as const, type: 'ullong' as const, value: v });
+
+describeOnHost(['root', 'cgroupV1', 'qemu'], 'tuning guests (real cgroups, real QEMU)', () => {
+  beforeAll(async () => {
+    t = await startTestEngine();
+    await t.engine.define(t.guest('tune'));
+    await t.engine.define(t.guest('cold'));
+    await t.engine.start('tune');
+  });
+  afterAll(async () => t?.teardown());
+
+  it('sched: live sets cpu.shares, config keeps the definition, and get reads each back', async () => {
+    await t.engine.schedSet('tune', [shares(2048)], { live: true });
+    expect(file('tune', 'cpu', 'cpu.shares')).toBe('2048');
+    expect(await t.engine.schedGet('tune', { live: true })).toContainEqual(shares(2048));
+    expect(await t.engine.schedGet('tune', { config: true })).toContainEqual(shares(1024));
+    await t.engine.schedSet('tune', [shares(512), { field: 'cpu_quota', type: 'llong', value: 50000 }], { live: true, config: true });
+    expect(file('tune', 'cpu', 'cpu.shares')).toBe('512');
+    expect(file('tune', 'cpu', 'cpu.cfs_quota_us')).toBe('50000');
+    expect((await t.engine.get('tune')).definition.cpu).toMatchObject({ shares: 512, quotaUs: 50000 });
+    await t.engine.schedSet('tune', [{ field: 'cpu_quota', type: 'llong', value: -1 }], { live: true, config: true });
+    expect(file('tune', 'cpu', 'cpu.cfs_quota_us')).toBe('-1');
+    expect((await t.engine.get('tune')).definition.cpu.quotaUs).toBeUndefined();
+  });
+
+  it('sched: live on a shut-off guest is OPERATION_INVALID, config works, the default scope follows the state', async () => {
+    await expect(t.engine.schedSet('cold', [shares(4096)], { live: true })).rejects.toMatchObject({ code: 'OPERATION_INVALID' });
+    expect(await t.engine.schedSet('cold', [shares(4096)], undefined)).toContainEqual(shares(4096));
+    expect((await t.engine.get('cold')).definition.cpu.shares).toBe(4096);
+    await t.engine.start('cold');
+    expect(file('cold', 'cpu', 'cpu.shares')).toBe('4096');
+    await t.engine.destroy('cold');
+  });
+
+  it('devices: omitting /dev/urandom live takes c 1:9 out of devices.list; the entry shows config but not live', async () => {
+    const entries = await t.engine.devicesSet('tune', { omitDefaults: ['/dev/urandom'] }, { live: true });
+    expect(file('tune', 'devices', 'devices.list')).not.toContain('c 1:9 ');
+    expect(file('tune', 'devices', 'devices.list')).toContain('c 1:8 rw'); // /dev/random stays
+    expect(entries.find((e) => e.path === '/dev/urandom')).toMatchObject({ source: 'default', live: false, config: true });
+    await t.engine.devicesSet('tune', { omitDefaults: [] }, { live: true });
+    expect(file('tune', 'devices', 'devices.list')).toContain('c 1:9 rw');
+  });
+
+  it('devices: an extra node is allowed live and kept in config; a non-device is refused', async () => {
+    await t.engine.devicesSet('tune', { extra: ['/dev/loop-control'] }, { live: true, config: true });
+    expect(file('tune', 'devices', 'devices.list')).toContain('c 10:237 rw');
+    expect((await t.engine.get('tune')).definition.devices.extra).toEqual(['/dev/loop-control']);
+    await expect(t.engine.devicesSet('tune', { extra: ['/dev/shm'] }, { live: true })).rejects.toMatchObject({
+      code: 'INVALID_ARG',
+      message: expect.stringMatching(/not a character or block device/),
+    });
+    await t.engine.devicesSet('tune', { extra: [] }, { live: true, config: true });
+    expect(file('tune', 'devices', 'devices.list')).not.toContain('c 10:237');
+  });
+
+  it('update: live where possible, the rest at next start, and says which', async () => {
+    const def = (await t.engine.get('tune')).definition;
+    const r = await t.engine.update({ ...def, memoryMiB: 48, memoryLimitMiB: 512, cpu: { ...def.cpu, shares: 3000 } });
+    expect(r.live.sort()).toEqual(['cpu', 'memoryLimitMiB']);
+    expect(r.nextStart).toEqual(['memoryMiB']);
+    expect(r.info.pending).toEqual(['memoryMiB']);
+    expect(file('tune', 'cpu', 'cpu.shares')).toBe('3000');
+    expect(file('tune', 'memory', 'memory.limit_in_bytes')).toBe(String(512 * 1024 * 1024));
+    await expect(t.engine.update({ ...def, uuid: '00000000-0000-4000-8000-000000000000' })).rejects.toThrow(/uuid cannot change/);
+  });
+});
