@@ -2,12 +2,19 @@
 //   --only cgroup,fidelity,...   run some parts       --quick   shorter runs
 // It uses the real engine, real cgroups and real QEMU in a temporary partition that is removed at the end, also when
 // interrupted (SIGINT/SIGTERM).
-import { newTestPartition, removeTestPartition, sweepDeadTestPartitions } from '../testing/partition';
+import { removeAllEngineDirs } from '../testing/engine';
+import { newTestPartition, removeAllTestPartitions, sweepDeadTestPartitions } from '../testing/partition';
 import { benchCgroup } from './cgroup';
+import { benchFidelity } from './fidelity';
+import { benchStart } from './start';
 import type { Figure } from './measure';
 import { printTable, writeResults } from './report';
 
-const PARTS = { cgroup: benchCgroup } as const;
+const PARTS = {
+  cgroup: (opts: { quick: boolean }) => benchCgroup(newTestPartition(), opts),
+  start: benchStart,
+  fidelity: benchFidelity,
+} as const;
 type Part = keyof typeof PARTS;
 
 const args = process.argv.slice(2);
@@ -20,9 +27,9 @@ if (unknown.length) {
   process.exit(2);
 }
 
-const partition = newTestPartition();
+// Every partition and temporary dir the parts made goes, with the processes inside (they are ours).
 let cleaning: Promise<void> | null = null;
-const cleanup = () => (cleaning ??= removeTestPartition(partition));
+const cleanup = () => (cleaning ??= removeAllTestPartitions().finally(removeAllEngineDirs));
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     console.error(`\nbench interrupted (${sig}): cleaning up`);
@@ -35,7 +42,7 @@ const figures: Figure[] = [];
 try {
   for (const part of only) {
     console.error(`bench: ${part}...`);
-    figures.push(...(await PARTS[part](partition, { quick })));
+    figures.push(...(await PARTS[part]({ quick })));
   }
 } finally {
   await cleanup();

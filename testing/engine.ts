@@ -16,8 +16,16 @@ export interface TestEngineDirs {
   partition: string;
 }
 
+/** Temporary roots this process made and has not removed yet (what an interrupted bench must clean). */
+const roots = new Set<string>();
+export function removeAllEngineDirs(): void {
+  for (const r of roots) rmSync(r, { recursive: true, force: true });
+  roots.clear();
+}
+
 export function newEngineDirs(): TestEngineDirs {
   const root = mkdtempSync('/tmp/cgv-');
+  roots.add(root);
   const dirs = { root, configDir: join(root, 'config'), runtimeDir: join(root, 'run'), partition: newTestPartition() };
   mkdirSync(dirs.configDir);
   return dirs;
@@ -60,6 +68,7 @@ export async function startTestEngine(options: Partial<EngineOptions> = {}, dirs
       } finally {
         await removeTestPartition(dirs.partition);
         rmSync(dirs.root, { recursive: true, force: true });
+        roots.delete(dirs.root);
       }
     },
   };

@@ -15,9 +15,19 @@ export function cgroupMounts(): string[] {
     .map((l) => l.split(' ')[4]!.replace(/\\040/g, ' '));
 }
 
+/** Partitions this process handed out and has not removed yet (what an interrupted bench must clean). */
+const handedOut = new Set<string>();
+
 /** `/cgvirt-test-<pid>-<random>`: the pid lets a later run tell a dead test's partition from a live one. */
 export function newTestPartition(): string {
-  return `/${PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
+  const p = `/${PREFIX}${process.pid}-${randomBytes(4).toString('hex')}`;
+  handedOut.add(p);
+  return p;
+}
+
+/** Removes every partition this process handed out (processes inside are killed: they are ours). */
+export async function removeAllTestPartitions(): Promise<void> {
+  for (const p of [...handedOut]) await removeTestPartition(p);
 }
 
 const alive = (pid: number) => {
@@ -71,6 +81,7 @@ export async function removeTestPartition(partition: string): Promise<void> {
     throw new Error(`refusing to remove '${partition}': not a test partition`);
   }
   for (const mount of cgroupMounts()) await removeTree(join(mount, partition));
+  handedOut.delete(partition);
 }
 
 /** Removes test partitions whose test process is gone (a run killed before its cleanup). */

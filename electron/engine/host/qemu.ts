@@ -65,19 +65,33 @@ function runVersion(path: string, timeoutMs: number): Promise<string> {
   });
 }
 
+// `--version` costs a QEMU start (about 150 ms under TCG here); every guest start asks. The answer is kept per binary
+// and asked again only when the file changes (another mtime or size: an upgrade).
+const versions = new Map<string, { stamp: string; answer: HostInfo['qemu'] }>();
+
 /** The host probe's view of QEMU: its path and version, or the error to show (never throws). */
 export async function probeQemu(opts: FindQemuOptions = {}): Promise<HostInfo['qemu']> {
   const configured = opts.binary ?? process.env.CGVIRT_QEMU;
   const binary = configured && configured.length > 0 ? configured : DEFAULT_QEMU_BINARY;
   const where = await locate(binary, opts.pathEnv ?? process.env.PATH ?? '', binary !== DEFAULT_QEMU_BINARY || Boolean(configured));
   if ('error' in where) return { path: null, error: where.error };
+  const st = await stat(where.path).catch(() => null);
+  const stamp = st ? `${st.mtimeMs}:${st.size}:${st.ino}` : '';
+  const known = versions.get(where.path);
+  if (known?.stamp === stamp) return known.answer;
+  const answer = await askVersion(where.path, opts.timeoutMs ?? VERSION_TIMEOUT_MS);
+  versions.set(where.path, { stamp, answer });
+  return answer;
+}
+
+async function askVersion(path: string, timeoutMs: number): Promise<HostInfo['qemu']> {
   try {
-    const out = await runVersion(where.path, opts.timeoutMs ?? VERSION_TIMEOUT_MS);
+    const out = await runVersion(path, timeoutMs);
     const version = parseQemuVersion(out);
-    if (!version) return { path: where.path, error: `'${where.path}' does not look like QEMU: --version printed '${quoteName(out.trim())}'; ${QEMU_INSTALL_HINT}` };
-    return { path: where.path, version };
+    if (!version) return { path, error: `'${path}' does not look like QEMU: --version printed '${quoteName(out.trim())}'; ${QEMU_INSTALL_HINT}` };
+    return { path, version };
   } catch (e) {
-    return { path: where.path, error: `${(e as Error).message}; ${QEMU_INSTALL_HINT}` };
+    return { path, error: `${(e as Error).message}; ${QEMU_INSTALL_HINT}` };
   }
 }
 
