@@ -11,6 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['{shared,electron,testing,bench,scripts}/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
           environment: 'node',
@@ -20,6 +21,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'renderer',
+          sequence: { groupOrder: 1 },
           include: ['renderer/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
         },
@@ -28,6 +30,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // After the quick suites, with its own worker limit (vitest needs a distinct group for that).
+          sequence: { groupOrder: 2 },
           include: ['{electron,testing,bench}/**/*.int.test.ts'],
           environment: 'node',
           pool: 'forks',

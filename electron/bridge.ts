@@ -1,0 +1,52 @@
+// The page API the Electron preload exposes as `window.cgvirt`, built over an ipcRenderer-like object so it can be
+// tested without Electron. Only Node-free code here: the sandboxed preload bundles it.
+import { bridgeErrorMessage, type CgvirtApi, type Result } from '../shared/api';
+import { type EventName, isEventName } from '../shared/events';
+
+/** The only two IPC channels between main and renderer: one request/response, one event stream. */
+export const INVOKE_CHANNEL = 'cgvirt:invoke';
+export const EVENT_CHANNEL = 'cgvirt:event';
+
+/** The part of Electron's ipcRenderer the bridge uses. */
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+}
+
+/**
+ * `invoke` resolves with the value or rejects with an Error whose message carries the code (contextBridge drops an
+ * Error's own properties; `toApiError` in shared/ reads it back). `on` hands listeners the payload only, never
+ * Electron's event object (its `sender` is the ipcRenderer itself).
+ */
+export function createBridgeApi(ipc: IpcRendererLike): CgvirtApi {
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  ipc.on(EVENT_CHANNEL, (_event, name, payload) => {
+    if (!isEventName(name)) return;
+    for (const listener of listeners.get(name) ?? []) {
+      try {
+        (listener as (p: unknown) => void)(payload);
+      } catch (e) {
+        console.error(`cgvirt: a '${name}' listener threw`, e);
+      }
+    }
+  });
+
+  return {
+    async invoke(channel, payload) {
+      const result = (await ipc.invoke(INVOKE_CHANNEL, channel, payload)) as Result;
+      if (result.ok) return result.value as never;
+      throw new Error(bridgeErrorMessage(result.error.code, result.error.message));
+    },
+    on(event, listener) {
+      if (!isEventName(event)) throw new Error(`unknown event '${String(event)}'`);
+      if (typeof listener !== 'function') throw new Error('listener must be a function');
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      const own = listener as (payload: never) => void;
+      set.add(own);
+      return () => {
+        set.delete(own);
+      };
+    },
+  };
+}
