@@ -5,6 +5,7 @@
 import { removeAllEngineDirs } from '../testing/engine';
 import { newTestPartition, removeAllTestPartitions, sweepDeadTestPartitions } from '../testing/partition';
 import { benchCgroup } from './cgroup';
+import { benchControl } from './control';
 import { benchFidelity } from './fidelity';
 import { benchStart } from './start';
 import type { Figure } from './measure';
@@ -14,6 +15,7 @@ const PARTS = {
   cgroup: (opts: { quick: boolean }) => benchCgroup(newTestPartition(), opts),
   start: benchStart,
   fidelity: benchFidelity,
+  control: benchControl,
 } as const;
 type Part = keyof typeof PARTS;
 

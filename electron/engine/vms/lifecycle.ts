@@ -8,6 +8,7 @@
 import {
   CgvirtError,
   CPU_PERIOD_US,
+  CPU_SHARES,
   isCgvirtError,
   type Definition,
 } from '../../../shared';
@@ -23,7 +24,7 @@ import type { QmpClient } from '../qemu/qmp';
 import { removeRuntimeFiles } from '../qemu/runtime-files';
 import { planAcl, type AclPlan } from './acl';
 import { childProcess, RunningGuest, type StartTimings } from './running';
-import type { RuntimeDir } from './runtime';
+import type { RuntimeDir, RuntimeStatus } from './runtime';
 
 export interface LifecycleContext {
   cgroups: CgroupHierarchy;
@@ -53,7 +54,7 @@ export function configureGroup(cgroups: CgroupHierarchy, group: GuestGroup, def:
     return ctl.usable;
   };
   if (usable('cpu')) {
-    group.setCpuShares(def.cpu.shares ?? 1024);
+    group.setCpuShares(def.cpu.shares ?? CPU_SHARES.default);
     if (def.cpu.quotaUs !== undefined) group.setCpuQuota(def.cpu.quotaUs, def.cpu.periodUs ?? CPU_PERIOD_US.default);
   }
   if (def.cpu.cpuset && usable('cpuset')) group.setCpuset(def.cpu.cpuset);
@@ -123,24 +124,22 @@ export async function startGuest(ctx: LifecycleContext, def: Definition): Promis
     });
     const startTime = await readProcStartTime(q.pid);
     if (startTime === null) throw stepError(def.name, 'verify placement', new Error(`QEMU (pid ${q.pid}) exited`));
-    const shares = def.cpu.shares ?? 1024;
-    await step('record status', () =>
-      ctx.runtime.writeStatus({
-        name: def.name,
-        uuid: def.uuid,
-        pid: q.pid,
-        startTime,
-        ...paths,
-        logPath,
-        startedAt: new Date().toISOString(),
-        shares,
-      }),
-    );
+    const status: RuntimeStatus = {
+      name: def.name,
+      uuid: def.uuid,
+      pid: q.pid,
+      startTime,
+      ...paths,
+      logPath,
+      startedAt: new Date().toISOString(),
+      shares: def.cpu.shares ?? CPU_SHARES.default,
+    };
+    await step('record status', () => ctx.runtime.writeStatus(status));
     undo.push(() => ctx.runtime.removeStatus(def.uuid));
     if (ctx.beforeCont) await ctx.beforeCont({ name: def.name, pid: q.pid, group });
     await step('cont', () => qmp.execute('cont'));
     const timings: StartTimings = { stages, totalMs: performance.now() - t0 };
-    return new RunningGuest(def.name, def.uuid, childProcess(q, startTime), qmp, group, paths, logPath, def, acl, shares, timings);
+    return new RunningGuest(status, childProcess(q, startTime), qmp, group, def, acl, timings);
   } catch (e) {
     for (const u of undo.reverse()) {
       try {

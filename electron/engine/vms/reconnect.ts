@@ -47,7 +47,7 @@ export async function reconnect(ctx: LifecycleContext, definitionOf: (uuid: stri
         if (!group && ctx.cgroups.detection.writable) notes.push(`guest '${def.name}' (pid ${s.pid}) is not in its cgroup any more`);
         const status = await qmp.execute<{ status: string }>('query-status');
         const acl = group && ctx.cgroups.detection.controllers.devices.usable ? planAcl(def) : null;
-        const g = new RunningGuest(def.name, def.uuid, reattachedProcess(s.pid, s.startTime, qmp), qmp, group, paths, s.logPath, def, acl, s.shares, null);
+        const g = new RunningGuest(s, reattachedProcess(s.pid, s.startTime, qmp), qmp, group, def, acl, null);
         g.state = status.status === 'paused' ? 'paused' : 'running';
         guests.push(g);
         notes.push(`reattached to guest '${def.name}' (pid ${s.pid})`);

@@ -1,12 +1,13 @@
 // One running guest as the engine holds it: its QEMU process (our child, or one reattached after an engine restart),
 // its QMP connection, its group, and what was applied to it live (which may differ from the stored definition).
-import type { Definition, Disk, VmState } from '../../../shared';
+import type { Definition, VmState } from '../../../shared';
 import type { GuestGroup } from '../cgroup';
 import { readProcStat } from '../qemu/proc';
 import type { QmpClient } from '../qemu/qmp';
 import type { ExitStatus, LaunchedQemu } from '../qemu/launch';
 import type { RuntimePaths } from '../qemu/runtime-files';
 import type { AclPlan } from './acl';
+import type { RuntimeStatus } from './runtime';
 
 /** How a QEMU process is watched and signalled: as our child, or by pid and start time after a reattach. */
 export interface QemuProcess {
@@ -87,23 +88,33 @@ export class RunningGuest {
   cleanedUp: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly name: string,
-    readonly uuid: string,
+    /** What the runtime dir's status file says of this guest (the engine keeps it current). */
+    public status: RuntimeStatus,
     readonly process: QemuProcess,
     readonly qmp: QmpClient,
     readonly group: GuestGroup | null,
-    readonly paths: RuntimePaths,
-    readonly logPath: string,
     /** The definition the guest runs with now: the stored one at start, then changed by live updates. */
     public live: Definition,
     /** The ACL plan applied to its group (null when the host has no devices controller). */
     public acl: AclPlan | null,
-    /** cpu_shares last set live (for an exact read-back on v2). */
-    public shares: number | undefined,
     readonly timings: StartTimings | null,
   ) {}
 
-  get liveDisks(): Disk[] {
-    return this.live.disks;
+  get name(): string {
+    return this.status.name;
+  }
+  get uuid(): string {
+    return this.status.uuid;
+  }
+  get logPath(): string {
+    return this.status.logPath;
+  }
+  /** cpu_shares last set live (for an exact read-back on v2). */
+  get shares(): number | undefined {
+    return this.status.shares;
+  }
+  get paths(): RuntimePaths {
+    const { qmpSocket, pidfile, vncSocket } = this.status;
+    return { qmpSocket, pidfile, ...(vncSocket ? { vncSocket } : {}) };
   }
 }

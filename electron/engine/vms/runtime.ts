@@ -1,9 +1,8 @@
 // The runtime dir ($XDG_RUNTIME_DIR/cgvirt or /run/cgvirt): one engine's lock, and per running guest a status file
 // plus QEMU's QMP socket, pidfile and VNC socket. Files are named by uuid: a unix socket path must fit in 108 bytes,
 // which a 64-byte guest name, percent-encoded, would not.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { CgvirtError } from '../../../shared';
 import { readProcStartTime } from '../qemu/proc';
@@ -115,8 +114,15 @@ export class RuntimeDir {
     return join(this.dir, `${uuid}.json`);
   }
 
-  async writeStatus(status: RuntimeStatus): Promise<void> {
-    await writeFileAtomic(this.statusFile(status.uuid), JSON.stringify(status), { mode: 0o600 });
+  /**
+   * Atomic (temp file + rename) but not fsynced: the runtime dir is volatile by design ($XDG_RUNTIME_DIR, /run), its
+   * files describe processes that do not survive a reboot either. A slider drag rewrites this file, so it is a plain
+   * write and rename (tens of µs) rather than write-file-atomic's durable path (1.7 ms measured here).
+   */
+  writeStatus(status: RuntimeStatus): void {
+    const file = this.statusFile(status.uuid);
+    writeFileSync(`${file}.tmp`, JSON.stringify(status), { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
   }
 
   removeStatus(uuid: string): void {
