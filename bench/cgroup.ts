@@ -1,10 +1,8 @@
-// The cgroup layer's costs: a cpu_shares set through the backend against a raw cpu.shares write (the floor), and one
-// stats tick for many guest groups (real groups in the real hierarchy; no processes needed).
+// The cgroup layer's cost: a cpu_shares set through the backend against a raw cpu.shares write (the floor).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CgroupHierarchy, type GuestGroup } from '../electron/engine/cgroup/hierarchy';
+import { CgroupHierarchy } from '../electron/engine/cgroup/hierarchy';
 import { readHostDetection } from '../electron/engine/cgroup/detect';
-import { readGuestStats } from '../electron/engine/cgroup/stats';
 import { figure, summarize, timeEach, type Figure } from './measure';
 
 export async function benchCgroup(partition: string, opts: { quick: boolean }): Promise<Figure[]> {
@@ -25,21 +23,6 @@ export async function benchCgroup(partition: string, opts: { quick: boolean }): 
     }),
   ];
 
-  for (const count of opts.quick ? [10, 100] : [10, 100, 1000]) {
-    const groups: GuestGroup[] = [];
-    for (let i = 0; i < count; i++) groups.push(await h.createGuest(`tick-${i}`));
-    const ticks = await timeEach(() => readGuestStats(groups), opts.quick ? 10 : 30, 3);
-    const s = summarize(ticks.map((us) => us / 1000), 'ms');
-    figures.push(
-      figure({
-        id: `stats.tick.${count}`,
-        title: `one stats tick, ${count} guest groups`,
-        summary: s,
-        details: { 'per guest (µs)': Math.round((s.median * 1000) / count) },
-      }),
-    );
-    for (const gr of groups) await gr.remove();
-  }
   await g.remove();
   return figures;
 }

@@ -7,7 +7,9 @@ import { newTestPartition, removeAllTestPartitions, sweepDeadTestPartitions } fr
 import { benchCgroup } from './cgroup';
 import { benchControl } from './control';
 import { benchFidelity } from './fidelity';
+import { benchMemory } from './memory';
 import { benchStart } from './start';
+import { benchStats } from './stats';
 import type { Figure } from './measure';
 import { printTable, writeResults } from './report';
 
@@ -16,6 +18,8 @@ const PARTS = {
   start: benchStart,
   fidelity: benchFidelity,
   control: benchControl,
+  stats: (opts: { quick: boolean }) => benchStats(newTestPartition(), opts),
+  memory: benchMemory,
 } as const;
 type Part = keyof typeof PARTS;
 

@@ -1,7 +1,7 @@
 // Guests outlive the manager: kill the engine (SIGKILL, not its guests), start a new one on the same dirs, and it finds
 // the running guests in their groups and can stop them. Also: a stale status file is cleaned, and one engine per dir.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -44,7 +44,10 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'reconnect after an engine restart 
   afterAll(async () => {
     for (const c of engineChildren) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     if (t) await t.teardown();
-    else await removeTestPartition(dirs.partition);
+    else {
+      await removeTestPartition(dirs.partition);
+      rmSync(dirs.root, { recursive: true, force: true });
+    }
   });
 
   it('a new engine reattaches to guests that outlived a killed one, with the same group, and can stop them', async () => {
