@@ -1,0 +1,351 @@
+// The New guest dialog: name (checked by the engine's own rule, in its words), memory, vCPUs, a disk (an existing
+// image, a new empty one, or none), priority and extra devices; creates the guest and, if asked, starts it.
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import {
+  CPU_SHARES,
+  DISK_FORMATS,
+  GUEST_LIMITS,
+  definitionInputSchema,
+  guestNameProblem,
+  imageFileNameSchema,
+  toApiError,
+  type DefinitionInput,
+} from '../../shared';
+import { formatMultiplier } from '../model/priority-scale';
+import { useActions, useApp, useAppStore } from '../store/context';
+import { ExtraDevicesPicker } from './ExtraDevicesPicker';
+import { Modal } from './Modal';
+import { PrioritySlider } from './PrioritySlider';
+
+type DiskChoice = 'new' | 'existing' | 'none';
+type Format = (typeof DISK_FORMATS)[number];
+type Step = 'image' | 'define' | 'start';
+
+const STEP_TEXT: Record<Step, string> = { image: 'Creating the disk image…', define: 'Creating the guest…', start: 'Starting the guest…' };
+const STEP_FAIL: Record<Step, string> = {
+  image: 'Could not create the disk image',
+  define: 'Could not create the guest',
+  start: 'The guest was created but did not start',
+};
+
+/** A file name for the new image from the guest's name: the characters the engine allows, nothing else. */
+const imageNameFor = (guest: string, format: Format) => {
+  const base = guest.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 120) || 'guest';
+  return `${base}.${format}`;
+};
+
+function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string | null; hint?: string; children: ReactNode }) {
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}`}>
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      {children}
+      {hint && !error && (
+        <p id={`${id}-hint`} className="hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function NewGuestDialog({ onClose }: { onClose: () => void }) {
+  const actions = useActions();
+  const store = useAppStore();
+  const existing = useApp((s) => s.vms);
+  const hostCpus = useApp((s) => s.host?.cpus);
+  const id = useId();
+
+  const [name, setName] = useState('');
+  const [nameTouched, setNameTouched] = useState(false);
+  const [memory, setMemory] = useState('256');
+  const [vcpus, setVcpus] = useState('1');
+  const [disk, setDisk] = useState<DiskChoice>('new');
+  const [path, setPath] = useState('');
+  const [pathFormat, setPathFormat] = useState<Format>('raw');
+  const [imageFormat, setImageFormat] = useState<Format>('qcow2');
+  const [imageName, setImageName] = useState<string | null>(null);
+  const [imageSize, setImageSize] = useState('1024');
+  const [shares, setShares] = useState<number>(CPU_SHARES.default);
+  const [extra, setExtra] = useState<string[]>([]);
+  const [startAfter, setStartAfter] = useState(true);
+  const [submitted, setSubmitted] = useState(false);
+  const [step, setStep] = useState<Step | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  // Bumped on a refused submit: once the problems are rendered, the first invalid field takes the focus.
+  const [focusInvalid, setFocusInvalid] = useState(0);
+  useEffect(() => {
+    if (focusInvalid > 0) document.querySelector<HTMLElement>(`[data-dialog="${id}"] [aria-invalid="true"]`)?.focus();
+  }, [focusInvalid, id]);
+  // An image made by an earlier attempt is reused, not made twice, when the guest's creation is retried.
+  const madeImage = useRef<{ key: string; path: string } | null>(null);
+
+  const fileName = imageName ?? imageNameFor(name, imageFormat);
+
+  const input: DefinitionInput = {
+    name,
+    memoryMiB: Number(memory),
+    vcpus: Number(vcpus),
+    disks: disk === 'existing' ? [{ path, format: pathFormat }] : disk === 'new' ? [{ path: '/new-image', format: imageFormat }] : [],
+    cpu: shares === CPU_SHARES.default ? {} : { shares },
+    devices: { extra, omitDefaults: [] },
+  };
+
+  // The engine's own checks, so the words match what it would answer.
+  const problems = useMemo(() => {
+    const p: Record<string, string> = {};
+    const nameProblem = guestNameProblem(name);
+    if (nameProblem) p.name = nameProblem;
+    else if (Object.hasOwn(existing, name)) p.name = `a guest named '${name}' already exists`;
+    const parsed = definitionInputSchema.safeParse(input);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const key = issue.path[0] === 'disks' ? 'path' : String(issue.path[0] ?? 'form');
+        p[key] ??= issue.message;
+      }
+    }
+    if (disk === 'new') {
+      const f = imageFileNameSchema.safeParse(fileName);
+      if (!f.success) p.imageName = f.error.issues[0]?.message ?? 'invalid file name';
+      const size = Number(imageSize);
+      if (!Number.isInteger(size) || size < 1) p.imageSize = `size '${imageSize}' must be a whole number of MiB, at least 1`;
+    }
+    if (disk === 'existing' && path === '') p.path = 'enter the absolute path of an existing disk image';
+    return p;
+    // input is rebuilt from these fields on every render
+  }, [name, memory, vcpus, disk, path, pathFormat, imageFormat, fileName, imageSize, shares, extra, existing]);
+
+  const show = (field: string) => (field === 'name' ? (nameTouched || submitted ? problems.name : null) : submitted ? problems[field] : null);
+  const busy = step !== null;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSubmitted(true);
+    setNameTouched(true);
+    if (created) {
+      onClose();
+      return;
+    }
+    if (Object.keys(problems).length > 0) {
+      setFocusInvalid((n) => n + 1);
+      return;
+    }
+    setFailure(null);
+    let current: Step = 'image';
+    try {
+      const disks: DefinitionInput['disks'] = [];
+      if (disk === 'new') {
+        const key = `${fileName}|${imageFormat}|${imageSize}`;
+        if (madeImage.current?.key !== key) {
+          setStep('image');
+          const made = await actions.createImage({ fileName, format: imageFormat, sizeMiB: Number(imageSize) });
+          madeImage.current = { key, path: made };
+        }
+        disks.push({ path: madeImage.current.path, format: imageFormat });
+      } else if (disk === 'existing') {
+        disks.push({ path, format: pathFormat });
+      }
+      current = 'define';
+      setStep('define');
+      await actions.define({ ...input, disks });
+      setCreated(name);
+      store.getState().select(name);
+      store.getState().setTab('overview');
+      if (startAfter) {
+        current = 'start';
+        setStep('start');
+        await actions.lifecycle('vm:start', name);
+      }
+      onClose();
+    } catch (err) {
+      setFailure(`${STEP_FAIL[current]}: ${toApiError(err).message}`);
+    } finally {
+      setStep(null);
+    }
+  };
+
+  const field = (f: string) => ({
+    'aria-invalid': show(f) ? true : undefined,
+    'aria-describedby': show(f) ? `${id}-${f}-error` : undefined,
+  });
+  const locked = busy || created !== null;
+
+  return (
+    <Modal title="New guest" onClose={() => !busy && onClose()} className="modal--wide">
+      <form className="new-guest" data-dialog={id} onSubmit={(e) => void submit(e)} noValidate>
+        <div className="form-grid">
+          <Field id={`${id}-name`} label="Name" error={show('name')}>
+            <input
+              id={`${id}-name`}
+              className="input"
+              value={name}
+              autoComplete="off"
+              spellCheck={false}
+              data-autofocus
+              disabled={locked}
+              onChange={(e) => setName(e.currentTarget.value)}
+              onBlur={() => name !== '' && setNameTouched(true)}
+              {...field('name')}
+            />
+          </Field>
+          <Field id={`${id}-memoryMiB`} label="Memory (MiB)" error={show('memoryMiB')}>
+            <input
+              id={`${id}-memoryMiB`}
+              className="input input--number"
+              type="number"
+              min={GUEST_LIMITS.memoryMiB.min}
+              max={GUEST_LIMITS.memoryMiB.max}
+              step={64}
+              value={memory}
+              disabled={locked}
+              onChange={(e) => setMemory(e.currentTarget.value)}
+              {...field('memoryMiB')}
+            />
+          </Field>
+          <Field id={`${id}-vcpus`} label="vCPUs" error={show('vcpus')} hint={hostCpus ? `the host has ${hostCpus}` : undefined}>
+            <input
+              id={`${id}-vcpus`}
+              className="input input--number"
+              type="number"
+              min={GUEST_LIMITS.vcpus.min}
+              max={GUEST_LIMITS.vcpus.max}
+              value={vcpus}
+              disabled={locked}
+              onChange={(e) => setVcpus(e.currentTarget.value)}
+              {...field('vcpus')}
+            />
+          </Field>
+        </div>
+
+        <fieldset className="fieldset" disabled={locked}>
+          <legend className="field-label">Disk</legend>
+          <div className="radio-row">
+            {(
+              [
+                ['new', 'Create a new empty image'],
+                ['existing', 'Use an existing image'],
+                ['none', 'No disk'],
+              ] as const
+            ).map(([value, text]) => (
+              <span key={value} className="radio">
+                <input id={`${id}-disk-${value}`} type="radio" name={`${id}-disk`} checked={disk === value} onChange={() => setDisk(value)} />
+                <label htmlFor={`${id}-disk-${value}`}>{text}</label>
+              </span>
+            ))}
+          </div>
+          {disk === 'new' && (
+            <div className="form-grid">
+              <Field id={`${id}-imageName`} label="New image file" error={show('imageName')} hint="created in the engine’s images directory">
+                <input
+                  id={`${id}-imageName`}
+                  className="input"
+                  value={fileName}
+                  spellCheck={false}
+                  onChange={(e) => setImageName(e.currentTarget.value)}
+                  {...field('imageName')}
+                />
+              </Field>
+              <Field id={`${id}-imageFormat`} label="Format">
+                <select
+                  id={`${id}-imageFormat`}
+                  className="input"
+                  value={imageFormat}
+                  onChange={(e) => {
+                    const f = e.currentTarget.value as Format;
+                    setImageFormat(f);
+                    if (imageName !== null) setImageName(imageName.replace(/\.(raw|qcow2)$/, `.${f}`));
+                  }}
+                >
+                  {DISK_FORMATS.map((f) => (
+                    <option key={f} value={f}>
+                      {f}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field id={`${id}-imageSize`} label="Size (MiB)" error={show('imageSize')}>
+                <input
+                  id={`${id}-imageSize`}
+                  className="input input--number"
+                  type="number"
+                  min={1}
+                  value={imageSize}
+                  onChange={(e) => setImageSize(e.currentTarget.value)}
+                  {...field('imageSize')}
+                />
+              </Field>
+            </div>
+          )}
+          {disk === 'existing' && (
+            <div className="form-grid">
+              <Field id={`${id}-path`} label="Image path" error={show('path')}>
+                <input
+                  id={`${id}-path`}
+                  className="input input--wide"
+                  value={path}
+                  spellCheck={false}
+                  placeholder="/var/lib/cgvirt/images/web.qcow2"
+                  onChange={(e) => setPath(e.currentTarget.value)}
+                  {...field('path')}
+                />
+              </Field>
+              <Field id={`${id}-pathFormat`} label="Format">
+                <select id={`${id}-pathFormat`} className="input" value={pathFormat} onChange={(e) => setPathFormat(e.currentTarget.value as Format)}>
+                  {DISK_FORMATS.map((f) => (
+                    <option key={f} value={f}>
+                      {f}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            </div>
+          )}
+        </fieldset>
+
+        <div className="field">
+          <PrioritySlider shares={shares} disabled={locked} onPreview={setShares} onCommit={setShares} />
+          <p className="hint">
+            {formatMultiplier(shares)} of the default ({shares} shares). You can change it any time, also while the guest runs.
+          </p>
+        </div>
+
+        <ExtraDevicesPicker chosen={extra} disabled={locked} onChange={setExtra} />
+
+        <span className="checkbox-field">
+          <input id={`${id}-start`} type="checkbox" className="checkbox" checked={startAfter} disabled={locked} onChange={(e) => setStartAfter(e.currentTarget.checked)} />
+          <label htmlFor={`${id}-start`}>Start the guest after creating it</label>
+        </span>
+
+        {problems.form && submitted && <p className="field-error">{problems.form}</p>}
+        {failure && (
+          <p className="field-error" role="alert">
+            {failure}
+          </p>
+        )}
+        {step && (
+          <p className="notice" role="status">
+            {STEP_TEXT[step]}
+          </p>
+        )}
+
+        <div className="modal__actions">
+          {created === null && (
+            <button type="button" className="button" disabled={busy} onClick={onClose}>
+              Cancel
+            </button>
+          )}
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {created !== null ? 'Close' : startAfter ? 'Create and start' : 'Create'}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
