@@ -56,8 +56,16 @@ describe('priority slider scale', () => {
     const outside = 2 / PRIORITY_SCALE.stepsPerOctave;
     expect(snap(outside)).toBeCloseTo(outside, 12);
     expect(positionToShares(snap(outside))).toBeGreaterThan(1024);
-    // Snapping happens around 1× only: elsewhere a drag lands on the nearest fine step.
     expect(positionToShares(snap(1.01))).toBe(2048);
+  });
+
+  it('snaps a drag near any marked multiple (¼× ½× 2× 4× 8×) to exactly it', () => {
+    expect(positionToShares(snap(1 + 1 / 24))).toBe(2048); // one step past 2× (2108 shares) is still 2×
+    expect(positionToShares(snap(-1 - 0.05))).toBe(512);
+    expect(positionToShares(snap(2.04))).toBe(4096);
+    expect(positionToShares(snap(-2 + 0.02))).toBe(256);
+    const between = 1.5; // √2×, far from any mark
+    expect(positionToShares(snap(between))).toBe(positionToShares(quantize(between)));
   });
 
   it('keeps keyboard steps on the track', () => {

@@ -1,5 +1,6 @@
 // The priority slider's scale: position = log2(shares ÷ default), so each octave (½×, 1×, 2×, 4×) is the same length
-// and a doubling feels the same anywhere on the track. Fine steps of 1/24 octave (≈2.9%); dragging near 1× snaps to it.
+// and a doubling feels the same anywhere on the track. Fine steps of 1/24 octave (≈2.9%); a drag that lands near a
+// marked multiple (¼× ½× 1× 2× 4× 8×) snaps to it: "twice the CPU" is a mark a mouse can hit, not a pixel hunt.
 import { CPU_SHARES } from '../../shared';
 
 export const PRIORITY_SCALE = {
@@ -8,7 +9,7 @@ export const PRIORITY_SCALE = {
   /** 8× */
   max: 3,
   stepsPerOctave: 24,
-  /** A drag that lands within this of 1× lands on 1× (one step either side). */
+  /** A drag that lands within this of a marked multiple lands on it (one step either side). */
   snapRadius: 1.5 / 24,
 } as const;
 
@@ -31,9 +32,10 @@ export function quantize(position: number): number {
   return k / PRIORITY_SCALE.stepsPerOctave;
 }
 
-/** What a pointer drag lands on: the nearest fine step, or exactly 1× when close to it. */
+/** What a pointer drag lands on: the nearest fine step, or exactly a marked multiple (an octave) when close to it. */
 export function snap(position: number): number {
-  return Math.abs(position) <= PRIORITY_SCALE.snapRadius ? 0 : quantize(position);
+  const mark = Math.round(position);
+  return Math.abs(position - mark) <= PRIORITY_SCALE.snapRadius ? clamp(mark, PRIORITY_SCALE.min, PRIORITY_SCALE.max) : quantize(position);
 }
 
 /** The keyboard's move: `steps` fine steps from the nearest one, kept on the track. */

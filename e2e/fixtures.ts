@@ -1,0 +1,73 @@
+// Each spec gets the real thing: the built `serve` (npm test builds first) with its own config and runtime dirs and its
+// own cgroup partition, real QEMU guests, and a page in Debian's Chromium. Teardown stops serve, removes the partition
+// (any guest still running is in it and goes with it) and the dirs, also when the test failed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { test as base, expect } from '@playwright/test';
+import { newEngineDirs, type TestEngineDirs } from '../testing/engine';
+import { writeBootImage, type GuestKind } from '../testing/guests';
+import { missing } from '../testing/host';
+import { removeTestPartition, sweepDeadTestPartitions } from '../testing/partition';
+
+export interface Served {
+  url: string;
+  dirs: TestEngineDirs;
+  /** Writes a boot-sector image and returns its path. */
+  image(kind: GuestKind, file: string): string;
+  /** A guest's cgroup file, as the kernel shows it. */
+  cgroupFile(guest: string, controller: string, file: string): string;
+  groupExists(guest: string): boolean;
+}
+
+async function startServe(dirs: TestEngineDirs): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['dist/electron/serve.js', '--port', '0'], {
+    env: { ...process.env, CGVIRT_HOME: dirs.configDir, XDG_RUNTIME_DIR: dirs.root, CGVIRT_CGROUP_PARTITION: dirs.partition },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      const m = /^cgvirt serving at (\S+)$/.exec(l);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}) before printing its URL (did npm run build run?)`)));
+  });
+  return { child, url };
+}
+
+export const test = base.extend<{ served: Served }>({
+  served: async ({}, use, testInfo) => {
+    const lacking = missing('root', 'cgroupV1', 'qemu', 'chromium');
+    if (lacking.length && process.env.CGVIRT_STRICT !== '1') testInfo.skip(true, `this host lacks ${lacking.join('; ')}`);
+    if (lacking.length) throw new Error(`this host lacks ${lacking.join('; ')} (CGVIRT_STRICT=1 turns the skip into a failure)`);
+    await sweepDeadTestPartitions();
+    const dirs = newEngineDirs();
+    const { child, url } = await startServe(dirs);
+    const group = (guest: string, controller: string) => join('/sys/fs/cgroup', controller, dirs.partition, 'qemu', guest);
+    try {
+      await use({
+        url,
+        dirs,
+        image: (kind, file) => writeBootImage(dirs.root, kind, file),
+        cgroupFile: (guest, controller, file) => readFileSync(join(group(guest, controller), file), 'utf8'),
+        groupExists: (guest) => ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'].some((c) => {
+          try {
+            readFileSync(join(group(guest, c), 'cgroup.procs'));
+            return true;
+          } catch {
+            return false;
+          }
+        }),
+      });
+    } finally {
+      const gone = new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await gone;
+      await removeTestPartition(dirs.partition);
+      rmSync(dirs.root, { recursive: true, force: true });
+    }
+  },
+});
+
+export { expect };

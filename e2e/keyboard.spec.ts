@@ -1,0 +1,63 @@
+// Keyboard only: create and start a guest and change its priority without touching the mouse. Reading the DOM to see
+// where focus is, is the test's eyes; every action is a key press.
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/** The accessible name of the focused element, roughly as a screen reader would read it. */
+const focusedName = (page: Page) =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el) return '';
+    const labelled = el.getAttribute('aria-labelledby');
+    const byId = labelled ? labelled.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ') : '';
+    const label = (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
+    return (el.getAttribute('aria-label') || byId || label || el.textContent || '').trim();
+  });
+
+/** Presses Tab until the focused element's name matches, as a keyboard user would. */
+async function tabTo(page: Page, name: RegExp, max = 60) {
+  for (let i = 0; i < max; i++) {
+    if (name.test(await focusedName(page))) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${name} (focus is on '${await focusedName(page)}')`);
+}
+
+test('create, start and re-prioritize a guest with the keyboard alone', async ({ page, served }, info) => {
+  const image = served.image('halt', 'kbd.img');
+  await page.goto(served.url);
+
+  await tabTo(page, /^New$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await tabTo(page, /^Name$/);
+  await page.keyboard.type('kbd');
+  await tabTo(page, /^Memory \(MiB\)$/);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('32');
+  await tabTo(page, /^Create a new empty image$/);
+  await page.keyboard.press('ArrowRight'); // radio group: → "Use an existing image"
+  expect(await focusedName(page)).toBe('Use an existing image');
+  await tabTo(page, /^Image path$/);
+  await page.keyboard.type(image);
+  await tabTo(page, /^Start the guest after creating it$/);
+  if (!(await page.evaluate(() => (document.activeElement as HTMLInputElement).checked))) await page.keyboard.press('Space');
+  await tabTo(page, /^Create and start$/);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(page.getByRole('option', { name: 'kbd', exact: true })).toContainText(/running/i);
+  await page.screenshot({ path: info.outputPath('kbd-created.png') });
+
+  // The tab list keeps one tab in the Tab order (the ARIA pattern); arrows move between tabs.
+  await tabTo(page, /^Overview$/);
+  await page.keyboard.press('ArrowRight');
+  expect(await focusedName(page)).toBe('CPU priority');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab'); // off the tab, into its panel
+  await tabTo(page, /^CPU priority$/, 80); // the slider of the same name
+  expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).type)).toBe('range');
+  for (let i = 0; i < 24; i++) await page.keyboard.press('ArrowRight'); // 24 fine steps = one octave = 2×
+  await expect(page.getByRole('spinbutton', { name: 'cpu_shares' })).toHaveValue('2048');
+  await expect.poll(() => served.cgroupFile('kbd', 'cpu', 'cpu.shares').trim()).toBe('2048');
+  await page.screenshot({ path: info.outputPath('kbd-2x.png') });
+});
