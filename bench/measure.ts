@@ -5,6 +5,7 @@ export interface Summary {
   unit: string;
   samples: number;
   median: number;
+  p95: number;
   p99: number;
   min: number;
   max: number;
@@ -25,7 +26,7 @@ export interface Figure {
 export function summarize(values: readonly number[], unit: string): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
-  return { unit, samples: sorted.length, median: at(0.5), p99: at(0.99), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
+  return { unit, samples: sorted.length, median: at(0.5), p95: at(0.95), p99: at(0.99), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
 }
 
 /** Runs `fn` `iterations` times after `warmup` runs; returns each run's duration in µs. */

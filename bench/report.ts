@@ -5,7 +5,8 @@ import { cpus, release } from 'node:os';
 import type { Figure, Summary } from './measure';
 
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
-const cell = (s: Summary) => `${fmt(s.median)} ${s.unit} (p99 ${fmt(s.p99)}, n=${s.samples})`;
+const cell = (s: Summary) =>
+  s.samples === 1 ? `${fmt(s.median)} ${s.unit}` : `${fmt(s.median)} ${s.unit} (p95 ${fmt(s.p95)}, p99 ${fmt(s.p99)}, n=${s.samples})`;
 
 export function printTable(figures: readonly Figure[]): void {
   const rows = figures.map((f) => [

@@ -10,6 +10,7 @@ import { benchFidelity } from './fidelity';
 import { benchMemory } from './memory';
 import { benchStart } from './start';
 import { benchStats } from './stats';
+import { benchUi } from './ui';
 import type { Figure } from './measure';
 import { printTable, writeResults } from './report';
 
@@ -20,6 +21,7 @@ const PARTS = {
   control: benchControl,
   stats: (opts: { quick: boolean }) => benchStats(newTestPartition(), opts),
   memory: benchMemory,
+  ui: benchUi,
 } as const;
 type Part = keyof typeof PARTS;
 
