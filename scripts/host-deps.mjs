@@ -40,7 +40,7 @@ const missing = wanted.filter((w) => w.for.includes(purpose) && !w.have());
 if (missing.length === 0) process.exit(0);
 
 const pkgs = [...new Set(missing.map((m) => m.pkg))];
-const command = `apt-get install -y --no-install-recommends ${pkgs.join(' ')}`;
+const command = `apt-get install -y ${pkgs.join(' ')}`;
 const isRoot = process.getuid?.() === 0;
 
 if (!isRoot || !exists('/usr/bin/apt-get')) {
@@ -55,8 +55,10 @@ if (!isRoot || !exists('/usr/bin/apt-get')) {
 console.log(`cgvirt: installing ${pkgs.join(', ')} with apt (needed for '${purpose}')...`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 const apt = (args) => spawnSync('apt-get', args, { stdio: 'inherit', env }).status === 0;
-// A fresh machine may have empty package lists: update once, then retry.
-const ok = apt(['install', '-y', '-q', '--no-install-recommends', ...pkgs]) || (apt(['update', '-q']) && apt(['install', '-y', '-q', '--no-install-recommends', ...pkgs]));
+// A fresh machine may have empty or stale package lists: update once, then retry. Recommended packages are kept:
+// Chromium's (its sandbox helper, fonts, Vulkan loader) are what a headless run on a bare machine was probed with.
+const install = () => apt(['install', '-y', '-q', ...pkgs]);
+const ok = install() || (apt(['update', '-q']) && install());
 const still = missing.filter((m) => !m.have());
 if (!ok || still.length > 0) {
   console.error(`cgvirt: could not install ${still.map((m) => m.what).join(', ') || pkgs.join(', ')}; try: ${command}`);
