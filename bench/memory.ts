@@ -27,8 +27,12 @@ export async function benchMemory(opts: { quick: boolean }): Promise<Figure[]> {
       serve.once('exit', (code) => reject(new Error(`serve exited (${code}) before printing its URL; run npm run build first`)));
     });
     const settle = opts.quick ? 2000 : 5000;
+    // The floor: a bare Node process of the same version, doing nothing.
+    const bare = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     await sleep(settle);
     const idle = rssMiB(serve.pid!);
+    const floor = rssMiB(bare.pid!);
+    bare.kill('SIGKILL');
     const client = await connectWsClient(url);
     for (let i = 0; i < guests; i++) {
       const image = writeBootImage(dirs.root, 'halt', `mem-${i}.img`);
@@ -40,7 +44,12 @@ export async function benchMemory(opts: { quick: boolean }): Promise<Figure[]> {
     for (let i = 0; i < guests; i++) await client.invoke('vm:destroy', { name: `mem-${i}` });
     await client.close();
     return [
-      figure({ id: 'memory.engine.idle', title: 'engine resident size, idle (serve)', summary: summarize([idle], 'MiB') }),
+      figure({
+        id: 'memory.engine.idle',
+        title: 'engine resident size, idle (serve)',
+        summary: summarize([idle], 'MiB'),
+        floor: { label: 'bare node process', summary: summarize([floor], 'MiB') },
+      }),
       figure({
         id: 'memory.engine.20_guests',
         title: `engine resident size, ${guests} running guests (serve)`,

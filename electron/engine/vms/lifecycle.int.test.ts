@@ -187,6 +187,20 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
     await t.engine.destroy('busy');
   });
 
+  it('starts the guests marked autostart when an engine starts', async () => {
+    const first = await startTestEngine();
+    await first.engine.define(first.guest('auto', 'halt', { autostart: true }));
+    await first.engine.define(first.guest('manual'));
+    await first.engine.close();
+    const second = await startTestEngine({ autostart: true }, first.dirs);
+    try {
+      expect((await second.engine.get('auto')).state).toBe('running');
+      expect((await second.engine.get('manual')).state).toBe('shutoff');
+    } finally {
+      await second.teardown();
+    }
+  });
+
   it('undefine refuses while running, then removes the definition', async () => {
     await t.engine.define(t.guest('gone'));
     await t.engine.start('gone');
