@@ -182,7 +182,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
     for (let i = 0; i < 60 && ticks.length < 3; i++) await sleep(100);
     off();
     const busy = ticks.at(-1)!.guests.find((g) => g.name === 'busy')!;
-    expect(busy.cpuPercent).toBeGreaterThan(30);
+    expect(busy.cpuPercent).toBeGreaterThan(10); // a halted guest idles near 0.5%; a spinning one gets what the two cores spare
     expect(busy.memoryBytes).toBeGreaterThan(0);
     await t.engine.destroy('busy');
   });
