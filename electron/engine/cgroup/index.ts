@@ -1,6 +1,4 @@
 // The cgroup layer's front door: detection of this host, and the hierarchy the engine works in.
-import { readHostDetection } from './detect';
-import { CgroupHierarchy } from './hierarchy';
 
 export { CgroupHierarchy, GuestGroup } from './hierarchy';
 export type { CgroupFeature } from './hierarchy';
@@ -10,7 +8,3 @@ export { defaultRules, formatRule, PTY_RULE, ruleForPath, sameNode, covers } fro
 export type { AclRule } from './acl';
 export { readGuestStats } from './stats';
 
-/** The hierarchy on this host, partition from CGVIRT_CGROUP_PARTITION or the default `/cgvirt`. */
-export function openHostCgroups(partition?: string): CgroupHierarchy {
-  return new CgroupHierarchy(readHostDetection(), { partition });
-}
