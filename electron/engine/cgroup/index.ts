@@ -1,5 +1,4 @@
 // The cgroup layer's front door: detection of this host, and the hierarchy the engine works in.
-
 export { CgroupHierarchy, GuestGroup } from './hierarchy';
 export type { CgroupFeature } from './hierarchy';
 export { readHostDetection } from './detect';
