@@ -17,6 +17,7 @@ import {
   type VmInfo,
 } from '../../shared';
 import type { EngineApi } from '../engine/api';
+import { sampleHostInfo } from '../../testing/fixtures';
 
 export interface EngineCall {
   method: keyof EngineApi;
@@ -33,34 +34,7 @@ export interface TestEngine extends EngineApi {
   readonly closed: boolean;
 }
 
-const HOST: HostInfo = {
-  cgroup: {
-    mode: 'hybrid',
-    writable: true,
-    partition: '/cgvirt-test',
-    controllers: [
-      { name: 'cpu', version: 1, usable: true },
-      { name: 'cpuacct', version: 1, usable: true },
-      { name: 'cpuset', version: 1, usable: true },
-      { name: 'memory', version: 1, usable: true },
-      { name: 'devices', version: 1, usable: true },
-    ],
-  },
-  privileged: true,
-  qemu: { path: '/usr/bin/qemu-system-x86_64', version: '7.2.0' },
-  accel: 'tcg',
-  cpus: 2,
-  features: {
-    guests: { available: true },
-    kvm: { available: false, reason: '/dev/kvm does not exist' },
-    cpuPriority: { available: true },
-    cpuCap: { available: true },
-    cpuPinning: { available: true },
-    memoryLimit: { available: true },
-    deviceAcl: { available: true },
-    stats: { available: true },
-  },
-};
+const HOST: HostInfo = sampleHostInfo;
 
 const HOST_DEVICES: HostDevice[] = [
   { path: '/dev/null', type: 'c', major: 1, minor: 3, description: 'null device', usedBy: [] },

@@ -19,29 +19,14 @@ import {
   type VmInfo,
   type VmState,
 } from '../../shared';
+import { sampleHostInfo } from '../../testing/fixtures';
 
 export interface Call {
   channel: Channel;
   payload: unknown;
 }
 
-export const testHost: HostInfo = {
-  cgroup: { mode: 'hybrid', writable: true, partition: '/cgvirt', controllers: [] },
-  privileged: true,
-  qemu: { path: '/usr/bin/qemu-system-x86_64', version: '7.2.0' },
-  accel: 'tcg',
-  cpus: 2,
-  features: {
-    guests: { available: true },
-    kvm: { available: false, reason: '/dev/kvm does not exist' },
-    cpuPriority: { available: true },
-    cpuCap: { available: true },
-    cpuPinning: { available: true },
-    memoryLimit: { available: true },
-    deviceAcl: { available: true },
-    stats: { available: true },
-  },
-};
+export const testHost: HostInfo = sampleHostInfo;
 
 export const testDevices: HostDevice[] = [
   ['/dev/null', 'c', 1, 3, 'null device'],
