@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRouter } from '../electron/ipc/router';
 import { startWebServer } from '../electron/ipc/web-server';
-import { connectWsClient } from '../electron/ipc/ws-client';
-import { startTestEngine } from '../testing/engine';
+import { connectWsClient } from '../testing/ws-client';
+import { startEngineHarness } from '../testing/engine';
 import { figure, summarize, timeEach, type Figure } from './measure';
 
 const VIRSH_CLI_MS = 56;
@@ -13,7 +13,7 @@ const VIRSH_API_MS = 1.95;
 
 export async function benchControl(opts: { quick: boolean }): Promise<Figure[]> {
   const n = opts.quick ? 1000 : 5000;
-  const t = await startTestEngine();
+  const t = await startEngineHarness();
   try {
     await t.engine.define(t.guest('ctl'));
     await t.engine.start('ctl');

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestEngine } from '../testing/engine';
+import { startEngineHarness } from '../testing/engine';
 import { figure, summarize, type Figure, type Summary } from './measure';
 
 const KERNEL_ANCHOR: Record<number, number> = { 2: 2.001, 4: 3.999 };
@@ -75,7 +75,7 @@ async function kernelSplit(partition: string, seconds: number): Promise<Map<numb
 
 export async function benchFidelity(opts: { quick: boolean }): Promise<Figure[]> {
   const seconds = opts.quick ? 3 : 10;
-  const t = await startTestEngine();
+  const t = await startEngineHarness();
   const figures: Figure[] = [];
   try {
     const floor = await kernelSplit(t.dirs.partition, seconds);

@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { connectWsClient } from '../electron/ipc/ws-client';
+import { connectWsClient } from '../testing/ws-client';
 import { newEngineDirs } from '../testing/engine';
 import { writeBootImage } from '../testing/guests';
 import { removeTestPartition } from '../testing/partition';

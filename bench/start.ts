@@ -5,7 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { QmpClient } from '../electron/engine/qemu/qmp';
 import { requireQemu } from '../electron/engine/host/qemu';
-import { startTestEngine } from '../testing/engine';
+import { startEngineHarness } from '../testing/engine';
 import { writeBootImage } from '../testing/guests';
 import { figure, summarize, type Figure } from './measure';
 
@@ -39,7 +39,7 @@ async function bareQemu(binary: string, dir: string, image: string, i: number): 
 
 export async function benchStart(opts: { quick: boolean }): Promise<Figure[]> {
   const runs = opts.quick ? 5 : 15;
-  const t = await startTestEngine();
+  const t = await startEngineHarness();
   try {
     const qemu = await requireQemu();
     const bareImage = writeBootImage(t.dirs.root, 'halt', 'bare.img');

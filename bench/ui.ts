@@ -7,7 +7,7 @@ import { chromium } from '@playwright/test';
 import type { EventName, EventOf } from '../shared';
 import type { EngineApi } from '../electron/engine/api';
 import { startWebServer } from '../electron/ipc/web-server';
-import { startTestEngine } from '../testing/engine';
+import { startEngineHarness } from '../testing/engine';
 import { figure, summarize, type Figure } from './measure';
 
 const GUESTS = 1000;
@@ -51,7 +51,7 @@ const frameProbe = (ms: number) => `new Promise((resolve) => {
 
 export async function benchUi(opts: { quick: boolean }): Promise<Figure[]> {
   const seconds = opts.quick ? 4 : 10;
-  const t = await startTestEngine({ statsIntervalMs: 60_000 });
+  const t = await startEngineHarness({ statsIntervalMs: 60_000 });
   const names: string[] = [];
   for (let i = 0; i < GUESTS; i++) {
     const name = `guest-${String(i).padStart(4, '0')}`;

@@ -6,14 +6,14 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test as base, expect } from '@playwright/test';
-import { newEngineDirs, type TestEngineDirs } from '../testing/engine';
+import { newEngineDirs, type EngineHarnessDirs } from '../testing/engine';
 import { writeBootImage, type GuestKind } from '../testing/guests';
 import { missing } from '../testing/host';
 import { removeTestPartition, sweepDeadTestPartitions } from '../testing/partition';
 
 export interface Served {
   url: string;
-  dirs: TestEngineDirs;
+  dirs: EngineHarnessDirs;
   /** Writes a boot-sector image and returns its path. */
   image(kind: GuestKind, file: string): string;
   /** A guest's cgroup file, as the kernel shows it. */
@@ -21,7 +21,7 @@ export interface Served {
   groupExists(guest: string): boolean;
 }
 
-async function startServe(dirs: TestEngineDirs): Promise<{ child: ChildProcess; url: string }> {
+async function startServe(dirs: EngineHarnessDirs): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['dist/electron/serve.js', '--port', '0'], {
     env: { ...process.env, CGVIRT_HOME: dirs.configDir, XDG_RUNTIME_DIR: dirs.root, CGVIRT_CGROUP_PARTITION: dirs.partition },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -6,10 +6,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnHost } from '../testing/describe-on-host';
-import { newEngineDirs, type TestEngineDirs } from '../testing/engine';
+import { newEngineDirs, type EngineHarnessDirs } from '../testing/engine';
 import { writeBootImage } from '../testing/guests';
 import { partitionLeftovers, removeTestPartition } from '../testing/partition';
-import { connectWsClient } from './ipc/ws-client';
+import { connectWsClient } from '../testing/ws-client';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -20,7 +20,7 @@ interface Serve {
 }
 
 describeOnHost(['root', 'cgroupV1', 'qemu'], 'serve (the bundled CLI, real engine)', () => {
-  let dirs: TestEngineDirs;
+  let dirs: EngineHarnessDirs;
   let dist: string;
   const children: ChildProcess[] = [];
 

@@ -6,6 +6,7 @@ export * from './devices';
 export * from './domain';
 export * from './errors';
 export * from './events';
+export * from './guest-state';
 export * from './host';
 export * from './names';
 export * from './sched';

@@ -9,7 +9,7 @@ import type { Engine } from '../electron/engine/engine';
 import { writeBootImage, type GuestKind } from './guests';
 import { newTestPartition, removeTestPartition, sweepDeadTestPartitions } from './partition';
 
-export interface TestEngineDirs {
+export interface EngineHarnessDirs {
   root: string;
   configDir: string;
   runtimeDir: string;
@@ -23,7 +23,7 @@ export function removeAllEngineDirs(): void {
   roots.clear();
 }
 
-export function newEngineDirs(): TestEngineDirs {
+export function newEngineDirs(): EngineHarnessDirs {
   const root = mkdtempSync('/tmp/cgv-');
   roots.add(root);
   const dirs = { root, configDir: join(root, 'config'), runtimeDir: join(root, 'run'), partition: newTestPartition() };
@@ -31,16 +31,16 @@ export function newEngineDirs(): TestEngineDirs {
   return dirs;
 }
 
-export interface TestEngine {
+export interface EngineHarness {
   engine: Engine;
-  dirs: TestEngineDirs;
+  dirs: EngineHarnessDirs;
   image(kind: GuestKind, file?: string): string;
   /** A small guest definition (validated, as the router hands it over): 32 MiB, 1 vCPU, booting a `kind` image. */
   guest(name: string, kind?: GuestKind, more?: Partial<DefinitionInput>): ParsedRequestOf<'vm:define'>;
   teardown(): Promise<void>;
 }
 
-export async function startTestEngine(options: Partial<EngineOptions> = {}, dirs = newEngineDirs()): Promise<TestEngine> {
+export async function startEngineHarness(options: Partial<EngineOptions> = {}, dirs = newEngineDirs()): Promise<EngineHarness> {
   await sweepDeadTestPartitions();
   const engine = await createEngine({
     configDir: dirs.configDir,
@@ -52,7 +52,7 @@ export async function startTestEngine(options: Partial<EngineOptions> = {}, dirs
   });
   const images = join(dirs.root, 'images');
   mkdirSync(images, { recursive: true });
-  const t: TestEngine = {
+  const t: EngineHarness = {
     engine,
     dirs,
     image: (kind, file) => writeBootImage(images, kind, file),

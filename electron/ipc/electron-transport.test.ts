@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNEL } from '../bridge';
 import { createInvokeHandler, forwardEvents, type InvokeListener, isTrustedSender, registerIpc, type SenderLike, type TrustedPage } from './electron-transport';
 import { createRouter } from './router';
-import { createTestEngine } from './test-engine';
+import { createFakeEngine } from '../../testing/fake-engine';
 
 const page = 'file:///opt/cgvirt/dist/renderer/index.html';
 const trusted: TrustedPage = { webContentsId: 1, mainFrame: { processId: 10, routingId: 20 }, pageUrl: page };
@@ -34,7 +34,7 @@ describe('the sender check', () => {
 
 describe('the IPC registration', () => {
   it('registers exactly one channel, cgvirt:invoke, whose handler checks every message', async () => {
-    const engine = createTestEngine();
+    const engine = createFakeEngine();
     const registered: [string, InvokeListener][] = [];
     registerIpc({ handle: (channel, listener) => void registered.push([channel, listener]) }, createRouter(engine), () => trusted);
     expect(registered.map(([c]) => c)).toEqual([INVOKE_CHANNEL]);
@@ -47,14 +47,14 @@ describe('the IPC registration', () => {
 
   it('checks against the current page: after the window closes nothing is trusted', async () => {
     let current: TrustedPage | null = trusted;
-    const handler = createInvokeHandler(createRouter(createTestEngine()), () => current);
+    const handler = createInvokeHandler(createRouter(createFakeEngine()), () => current);
     expect((await handler(ours, 'vm:list', {})).ok).toBe(true);
     current = null;
     await expect(handler(ours, 'vm:list', {})).rejects.toThrow(/refused/);
   });
 
   it('validates through the router like the WebSocket does', async () => {
-    const handler = createInvokeHandler(createRouter(createTestEngine()), () => trusted);
+    const handler = createInvokeHandler(createRouter(createFakeEngine()), () => trusted);
     expect(await handler(ours, 'vm:get', { name: '../x' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARG' } });
     expect(await handler(ours, 'bogus', {})).toMatchObject({ ok: false, error: { code: 'INVALID_ARG' } });
   });
@@ -62,7 +62,7 @@ describe('the IPC registration', () => {
 
 describe('events', () => {
   it('forwards every engine event, and stops when unsubscribed', () => {
-    const engine = createTestEngine();
+    const engine = createFakeEngine();
     const sent: unknown[] = [];
     const off = forwardEvents(engine, (event, payload) => sent.push([event, payload]));
     expect(engine.listenerCount()).toBe(4);

@@ -5,12 +5,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnHost } from '../../testing/describe-on-host';
-import { startTestEngine, type TestEngine } from '../../testing/engine';
+import { startEngineHarness, type EngineHarness } from '../../testing/engine';
 import { cgroupMounts, partitionLeftovers } from '../../testing/partition';
-import { fuzz } from './fuzz';
+import { fuzz } from '../../testing/fuzz';
 import { createRouter } from './router';
 import { startWebServer, type WebServer } from './web-server';
-import { connectWsClient, type WsClient } from './ws-client';
+import { connectWsClient, type WsClient } from '../../testing/ws-client';
 
 /**
  * What must not change: the top of every cgroup hierarchy (other test partitions come and go while other files run,
@@ -37,13 +37,13 @@ function hostSnapshot(): string[] {
 }
 
 describeOnHost(['root', 'cgroupV1', 'qemu', 'qemuImg'], 'fuzzing the real engine over a WebSocket', () => {
-  let t: TestEngine;
+  let t: EngineHarness;
   let server: WebServer;
   let client: WsClient;
   const internal: unknown[] = [];
 
   beforeAll(async () => {
-    t = await startTestEngine();
+    t = await startEngineHarness();
     const router = createRouter(t.engine, { logInternal: (_c, e) => internal.push(e) });
     server = await startWebServer({ engine: t.engine, router, staticDir: join(t.dirs.root, 'no-ui'), log: () => {} });
     client = await connectWsClient(server.url);

@@ -2,15 +2,15 @@
 // WebSocket against the real engine). Also checks that the harness itself can fail.
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_NAMES } from '../../shared';
-import { type FuzzCase, fuzz, fuzzCases, replyProblem } from './fuzz';
+import { type FuzzCase, fuzz, fuzzCases, replyProblem } from '../../testing/fuzz';
 import { createRouter } from './router';
-import { createTestEngine } from './test-engine';
+import { createFakeEngine } from '../../testing/fake-engine';
 import { startWebServer } from './web-server';
-import { connectWsClient } from './ws-client';
+import { connectWsClient } from '../../testing/ws-client';
 
 describe('fuzzing the router', () => {
   it('answers 10,000 random and hostile requests with typed errors or valid answers, and keeps serving', async () => {
-    const engine = createTestEngine();
+    const engine = createFakeEngine();
     const internal: unknown[] = [];
     const router = createRouter(engine, { logInternal: (_c, e) => internal.push(e) });
     // Some requests must reach handlers: a guest that exists, running, so live operations are allowed too.
@@ -35,7 +35,7 @@ describe('fuzzing the router', () => {
 
   // 4,000 here, because a 1.5 MB frame takes tens of ms on loopback; the 10,000 above cover the router itself.
   it('holds over a real WebSocket too (JSON turns NaN into null, drops undefined): one socket serves them all', async () => {
-    const engine = createTestEngine();
+    const engine = createFakeEngine();
     await engine.define({ name: 'fuzz-guest', memoryMiB: 64, vcpus: 1, disks: [], cpu: {}, devices: { extra: [], omitDefaults: [] }, autostart: false, vnc: false });
     const internal: unknown[] = [];
     const router = createRouter(engine, { logInternal: (_c, e) => internal.push(e) });

@@ -3,12 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { type Channel, CHANNEL_NAMES, CgvirtError, type RequestOf, type Result } from '../../shared';
 import { createRouter } from './router';
-import { createTestEngine } from './test-engine';
+import { createFakeEngine } from '../../testing/fake-engine';
 
 const define: RequestOf<'vm:define'> = { name: 'web', memoryMiB: 64, vcpus: 1 };
 
 async function setup() {
-  const engine = createTestEngine();
+  const engine = createFakeEngine();
   const internal: unknown[] = [];
   const router = createRouter(engine, { logInternal: (_c, e) => internal.push(e) });
   const ok = async (channel: Channel, payload: unknown) => {
@@ -196,7 +196,7 @@ describe('errors crossing the boundary', () => {
   });
 
   it('never rejects, even when the logger throws', async () => {
-    const engine = createTestEngine();
+    const engine = createFakeEngine();
     engine.throwOn('list', new TypeError('x is undefined'));
     const router = createRouter(engine, {
       logInternal: () => {

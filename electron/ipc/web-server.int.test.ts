@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from '@playwright/test';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnHost } from '../../testing/describe-on-host';
-import { createTestEngine, type TestEngine } from './test-engine';
+import { createFakeEngine, type FakeEngine } from '../../testing/fake-engine';
 import { startWebServer, type WebServer } from './web-server';
 
 // The page script a real renderer would run in web mode: token from its URL, /ws on its own origin.
@@ -30,7 +30,7 @@ const PAGE = `<!doctype html><html><head><title>t</title><script type="module" s
 
 describeOnHost(['chromium'], 'web mode in Chromium', () => {
   let dir: string;
-  let engine: TestEngine;
+  let engine: FakeEngine;
   let server: WebServer;
   let foreign: Server;
   let browser: Browser;
@@ -40,7 +40,7 @@ describeOnHost(['chromium'], 'web mode in Chromium', () => {
     mkdirSync(join(dir, 'renderer'));
     writeFileSync(join(dir, 'renderer', 'index.html'), PAGE);
     writeFileSync(join(dir, 'renderer', 'app.js'), PAGE_SCRIPT);
-    engine = createTestEngine();
+    engine = createFakeEngine();
     server = await startWebServer({ engine, staticDir: join(dir, 'renderer'), log: () => {} });
     // Another origin on this host, serving the same page script without any CSP.
     foreign = createServer((req, res) => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveStaticPath } from './static-files';
-import { createTestEngine } from './test-engine';
+import { createFakeEngine } from '../../testing/fake-engine';
 import { isLoopback, pageOrigins, startWebServer, type WebServer } from './web-server';
 
 let base: string;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   writeFileSync(join(base, 'secret.txt'), SECRET);
   symlinkSync(join(base, 'secret.txt'), join(root, 'link.txt'));
   symlinkSync(base, join(root, 'up'));
-  server = await startWebServer({ engine: createTestEngine(), staticDir: root, log: () => {} });
+  server = await startWebServer({ engine: createFakeEngine(), staticDir: root, log: () => {} });
 });
 afterAll(async () => {
   await server.close();

@@ -6,19 +6,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EventOf } from '../../shared';
 import { describeOnHost } from '../../testing/describe-on-host';
-import { startTestEngine, type TestEngine } from '../../testing/engine';
+import { startEngineHarness, type EngineHarness } from '../../testing/engine';
 import { partitionLeftovers } from '../../testing/partition';
 import { startWebServer, type WebServer } from './web-server';
-import { connectWsClient, type WsClient } from './ws-client';
+import { connectWsClient, type WsClient } from '../../testing/ws-client';
 
 describeOnHost(['root', 'cgroupV1', 'qemu'], 'the router over a WebSocket, real engine', () => {
-  let t: TestEngine;
+  let t: EngineHarness;
   let server: WebServer;
   let client: WsClient;
   const states: EventOf<'vm:state'>[] = [];
 
   beforeAll(async () => {
-    t = await startTestEngine();
+    t = await startEngineHarness();
     server = await startWebServer({ engine: t.engine, staticDir: join(t.dirs.root, 'no-ui'), log: () => {} });
     client = await connectWsClient(server.url);
     client.on('vm:state', (s) => states.push(s));

@@ -8,13 +8,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Result } from '../../shared';
 import type { Router } from './router';
-import { createTestEngine, type TestEngine } from './test-engine';
+import { createFakeEngine, type FakeEngine } from '../../testing/fake-engine';
 import { startWebServer, type WebServer } from './web-server';
-import { connectWsClient, type WsClient, wsUrlFor } from './ws-client';
+import { connectWsClient, type WsClient, wsUrlFor } from '../../testing/ws-client';
 import { tokenMatches } from './ws-transport';
 
 let dir: string;
-let engine: TestEngine;
+let engine: FakeEngine;
 let server: WebServer;
 const clients: WsClient[] = [];
 
@@ -73,7 +73,7 @@ async function rawSocket() {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'cgvirt-ws-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>cgvirt</title>');
-  engine = createTestEngine();
+  engine = createFakeEngine();
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));

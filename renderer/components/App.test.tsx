@@ -1,8 +1,8 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { guestNameProblem } from '../../shared';
-import { EngineDouble, guest } from '../testing/engine-double';
-import { renderWithEngine } from '../testing/render-app';
+import { EngineDouble, guest } from '../../testing/page-double';
+import { renderWithEngine } from '../../testing/render-app';
 import { App } from './App';
 
 afterEach(cleanup);

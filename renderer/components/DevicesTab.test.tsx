@@ -1,7 +1,7 @@
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EngineDouble, guest } from '../testing/engine-double';
-import { renderWithEngine } from '../testing/render-app';
+import { EngineDouble, guest } from '../../testing/page-double';
+import { renderWithEngine } from '../../testing/render-app';
 import { DevicesTab } from './DevicesTab';
 
 afterEach(cleanup);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HostInfo, StatsTick, VmInfo, VmState } from '../../shared';
-import { testHost } from '../testing/engine-double';
+import { testHost } from '../../testing/page-double';
 import { HISTORY_MS } from './history';
 import { MARK_MERGE_MS, createAppStore, currentShares } from './store';
 

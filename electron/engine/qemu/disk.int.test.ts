@@ -8,7 +8,7 @@ import { definitionSchema, type Disk } from '../../../shared';
 import { describeOnHost } from '../../../testing/describe-on-host';
 import { blockDevicePaths, blockdevArgs, BUS_HOTPLUG, deviceArgs, diskIds } from './disk';
 import { isQmpError, type QmpClient } from './qmp';
-import { newTestDir, startTestGuest, stopTestGuest, testDefinition, type TestDir, type TestGuest } from './test-guest';
+import { newTestDir, startTestGuest, stopTestGuest, testDefinition, type TestDir, type TestGuest } from '../../../testing/qemu-guest';
 
 interface BlockInfo {
   qdev: string;

@@ -12,7 +12,7 @@ import { readLogTail } from './log';
 import { readProcCmdline, readProcStat } from './proc';
 import { QmpClient } from './qmp';
 import { removeRuntimeFiles } from './runtime-files';
-import { newTestDir, openFdCount, startTestGuest, stopTestGuest, testDefinition, type TestDir, type TestGuest } from './test-guest';
+import { newTestDir, openFdCount, startTestGuest, stopTestGuest, testDefinition, type TestDir, type TestGuest } from '../../../testing/qemu-guest';
 
 const CONTROLLERS = ['cpu', 'memory'] as const;
 

@@ -3,7 +3,7 @@ import { createConnection } from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeOnHost } from '../../../testing/describe-on-host';
 import { isQmpError, QmpClient, type QmpEvent } from './qmp';
-import { newTestDir, openFdCount, startTestGuest, stopTestGuest, testDefinition, type TestDir, type TestGuest } from './test-guest';
+import { newTestDir, openFdCount, startTestGuest, stopTestGuest, testDefinition, type TestDir, type TestGuest } from '../../../testing/qemu-guest';
 
 const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
 

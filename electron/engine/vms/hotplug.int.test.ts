@@ -5,10 +5,10 @@ import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnHost } from '../../../testing/describe-on-host';
-import { startTestEngine, type TestEngine } from '../../../testing/engine';
+import { startEngineHarness, type EngineHarness } from '../../../testing/engine';
 import { splitDev } from '../host/devnum';
 
-let t: TestEngine;
+let t: EngineHarness;
 let loop = '';
 let rule = '';
 
@@ -18,7 +18,7 @@ const blockFiles = async () =>
 
 describeOnHost(['root', 'cgroupV1', 'qemu', 'loop'], 'disk hot-plug (real QEMU, real loop device)', () => {
   beforeAll(async () => {
-    t = await startTestEngine();
+    t = await startEngineHarness();
     const backing = join(t.dirs.root, 'loop-backing.img');
     writeFileSync(backing, '');
     truncateSync(backing, 16 * 1024 * 1024);

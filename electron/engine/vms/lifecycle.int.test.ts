@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { VmState } from '../../../shared';
 import { describeOnHost } from '../../../testing/describe-on-host';
-import { startTestEngine, type TestEngine } from '../../../testing/engine';
+import { startEngineHarness, type EngineHarness } from '../../../testing/engine';
 import { partitionLeftovers } from '../../../testing/partition';
 
 const CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'];
@@ -25,7 +25,7 @@ function processesWithUuid(uuid: string): number[] {
     .map(Number);
 }
 
-let t: TestEngine;
+let t: EngineHarness;
 const states: { name: string; state: VmState; reason?: string | undefined }[] = [];
 
 async function expectNothingLeft(name: string) {
@@ -38,7 +38,7 @@ async function expectNothingLeft(name: string) {
 
 describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, real QEMU)', () => {
   beforeAll(async () => {
-    t = await startTestEngine();
+    t = await startEngineHarness();
     t.engine.on('vm:state', (s) => states.push(s));
   });
   afterAll(async () => {
@@ -48,7 +48,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
 
   it('starts a spin guest confined before its first instruction: in its group everywhere, shares and ACL applied', async () => {
     const seen: { controllers: string; status: string }[] = [];
-    const t2 = await startTestEngine({
+    const t2 = await startEngineHarness({
       beforeCont: async ({ pid }) => {
         // QEMU is stopped by -S here: no guest instruction has run yet.
         const proc = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
@@ -140,7 +140,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
       writeFileSync(qemuBinary, '#!/bin/sh\n[ "$1" = --version ] && exec qemu-system-x86_64 --version\nexec qemu-system-x86_64 -no-such-option "$@"\n');
       chmodSync(qemuBinary, 0o755);
     }
-    const t2 = await startTestEngine({ qemuBinary });
+    const t2 = await startEngineHarness({ qemuBinary });
     try {
       const def = 'badOption' in how || 'qemuBinary' in how ? t2.guest('fails') : t2.guest('fails', 'halt', { disks: [{ path: '/nonexistent/disk.img' }] });
       const { uuid } = (await t2.engine.define(def)).definition;
@@ -188,11 +188,11 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
   });
 
   it('starts the guests marked autostart when an engine starts', async () => {
-    const first = await startTestEngine();
+    const first = await startEngineHarness();
     await first.engine.define(first.guest('auto', 'halt', { autostart: true }));
     await first.engine.define(first.guest('manual'));
     await first.engine.close();
-    const second = await startTestEngine({ autostart: true }, first.dirs);
+    const second = await startEngineHarness({ autostart: true }, first.dirs);
     try {
       expect((await second.engine.get('auto')).state).toBe('running');
       expect((await second.engine.get('manual')).state).toBe('shutoff');

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnHost } from '../../../testing/describe-on-host';
-import { newEngineDirs, startTestEngine, type TestEngine, type TestEngineDirs } from '../../../testing/engine';
+import { newEngineDirs, startEngineHarness, type EngineHarness, type EngineHarnessDirs } from '../../../testing/engine';
 import { writeBootImage } from '../../../testing/guests';
 import { removeTestPartition } from '../../../testing/partition';
 
-let dirs: TestEngineDirs;
-let t: TestEngine | undefined;
+let dirs: EngineHarnessDirs;
+let t: EngineHarness | undefined;
 const engineChildren: ReturnType<typeof spawn>[] = [];
 
 /** Starts the engine in a child process and returns a way to send it commands; it is ours to SIGKILL. */
@@ -63,7 +63,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'reconnect after an engine restart 
     await exited;
     expect(existsSync(`/proc/${pid}`)).toBe(true); // the guest outlived its manager
 
-    t = await startTestEngine({}, dirs);
+    t = await startEngineHarness({}, dirs);
     const vm = await t.engine.get('survivor');
     expect(vm).toMatchObject({ state: 'running', pid, cgroups: { cpu: `${dirs.partition}/qemu/survivor` } });
     expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toContain(`:cpu:${dirs.partition}/qemu/survivor`);
@@ -84,7 +84,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'reconnect after an engine restart 
   });
 
   it('only one engine may own a runtime dir', async () => {
-    await expect(startTestEngine({}, dirs)).rejects.toThrow(/another cgvirt engine \(pid \d+\) already manages/);
+    await expect(startEngineHarness({}, dirs)).rejects.toThrow(/another cgvirt engine \(pid \d+\) already manages/);
   });
 
   it('a status file whose QEMU is gone is cleaned at start, and its guest is shut off', async () => {
@@ -95,7 +95,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'reconnect after an engine restart 
       JSON.stringify({ name: 'survivor', uuid: def.uuid, pid: 999999, startTime: 1, qmpSocket: join(dirs.runtimeDir, `${def.uuid}.qmp`), pidfile: join(dirs.runtimeDir, `${def.uuid}.pid`), logPath: '/dev/null', startedAt: new Date().toISOString() }),
     );
     writeFileSync(join(dirs.runtimeDir, `${def.uuid}.pid`), '999999');
-    t = await startTestEngine({}, dirs);
+    t = await startEngineHarness({}, dirs);
     expect((await t.engine.get('survivor')).state).toBe('shutoff');
     expect(readdirSync(dirs.runtimeDir).filter((f) => f.startsWith(def.uuid))).toEqual([]);
   });

@@ -4,16 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnHost } from '../../../testing/describe-on-host';
-import { startTestEngine, type TestEngine } from '../../../testing/engine';
+import { startEngineHarness, type EngineHarness } from '../../../testing/engine';
 
-let t: TestEngine;
+let t: EngineHarness;
 const file = (guest: string, controller: string, name: string) =>
   readFileSync(join('/sys/fs/cgroup', controller, t.dirs.partition, 'qemu', guest, name), 'utf8').trim();
 const shares = (v: number) => ({ field: 'cpu_shares' as const, type: 'ullong' as const, value: v });
 
 describeOnHost(['root', 'cgroupV1', 'qemu'], 'tuning guests (real cgroups, real QEMU)', () => {
   beforeAll(async () => {
-    t = await startTestEngine();
+    t = await startEngineHarness();
     await t.engine.define(t.guest('tune'));
     await t.engine.define(t.guest('cold'));
     await t.engine.start('tune');

@@ -1,4 +1,4 @@
-// A test double of the engine for router and transport tests only (the real engine is tested against real cgroups and
+// A fake engine (in memory, no host) for router, transport and page tests only (the real engine is tested against real cgroups and
 // QEMU in electron/engine/). It keeps guests in memory, answers with schema-valid values, records every call, and can be
 // told to throw, so the tests can check what the router does around it. Nothing here touches the host.
 import { randomUUID } from 'node:crypto';
@@ -15,16 +15,16 @@ import {
   invalidArg,
   type SchedParam,
   type VmInfo,
-} from '../../shared';
-import type { EngineApi } from '../engine/api';
-import { sampleHostInfo } from '../../testing/fixtures';
+} from '../shared';
+import type { EngineApi } from '../electron/engine/api';
+import { sampleHostInfo } from './fixtures';
 
 export interface EngineCall {
   method: keyof EngineApi;
   args: unknown[];
 }
 
-export interface TestEngine extends EngineApi {
+export interface FakeEngine extends EngineApi {
   readonly calls: EngineCall[];
   /** Makes every later call of `method` throw `error` (a plain Error, a CgvirtError, anything). */
   throwOn(method: keyof EngineApi, error: unknown): void;
@@ -42,7 +42,7 @@ const HOST_DEVICES: HostDevice[] = [
   { path: '/dev/loop0', type: 'b', major: 7, minor: 0, description: 'loop device', usedBy: [] },
 ];
 
-export function createTestEngine(): TestEngine {
+export function createFakeEngine(): FakeEngine {
   const guests = new Map<string, VmInfo>();
   const faults = new Map<keyof EngineApi, unknown>();
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
@@ -93,7 +93,7 @@ export function createTestEngine(): TestEngine {
     { field: 'cpu_shares', type: 'ullong', value: vm.definition.cpu.shares ?? CPU_SHARES.default },
   ];
 
-  const engine: TestEngine = {
+  const engine: FakeEngine = {
     calls,
     get closed() {
       return closed;

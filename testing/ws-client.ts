@@ -11,7 +11,7 @@ import {
   type Result,
   resultSchema,
   unwrapResult,
-} from '../../shared';
+} from '../shared';
 
 export interface WsClient {
   /** The router's raw answer (for the fuzz harness, any channel and payload). */

@@ -10,7 +10,7 @@ import {
   type ErrorCode,
   type RequestOf,
   resultSchema,
-} from '../../shared';
+} from '../shared';
 
 /** Sends one request and resolves with the router's raw reply (a Result, if the transport is right). */
 export type FuzzSend = (channel: unknown, payload: unknown) => Promise<unknown>;

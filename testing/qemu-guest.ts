@@ -3,13 +3,13 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { definitionSchema, type Definition, type DefinitionInput } from '../../../shared';
-import { writeBootImage } from '../../../testing/guests';
-import { requireQemu } from '../host/qemu';
-import { buildArgv } from './argv';
-import { launchQemu, stopQemu, waitForQmp, type LaunchedQemu } from './launch';
-import type { QmpClient } from './qmp';
-import { removeRuntimeFiles, type RuntimePaths } from './runtime-files';
+import { definitionSchema, type Definition, type DefinitionInput } from '../shared';
+import { writeBootImage } from './guests';
+import { requireQemu } from '../electron/engine/host/qemu';
+import { buildArgv } from '../electron/engine/qemu/argv';
+import { launchQemu, stopQemu, waitForQmp, type LaunchedQemu } from '../electron/engine/qemu/launch';
+import type { QmpClient } from '../electron/engine/qemu/qmp';
+import { removeRuntimeFiles, type RuntimePaths } from '../electron/engine/qemu/runtime-files';
 
 export interface TestDir {
   dir: string;

@@ -1,11 +1,11 @@
 // Renders a piece of the UI wired to an EngineDouble through the real API client, store and actions.
 import { render, waitFor } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { createApiClient } from '../api/client';
-import { connectStore, createActions } from '../store/actions';
-import { AppProvider } from '../store/context';
-import { createAppStore } from '../store/store';
-import type { EngineDouble } from './engine-double';
+import { createApiClient } from '../renderer/api/client';
+import { connectStore, createActions } from '../renderer/store/actions';
+import { AppProvider } from '../renderer/store/context';
+import { createAppStore } from '../renderer/store/store';
+import type { EngineDouble } from './page-double';
 
 /** `asPage` renders into a `#root` element, as the real page does (modals make it inert). */
 export async function renderWithEngine(ui: ReactElement, engine: EngineDouble, { asPage = false } = {}) {

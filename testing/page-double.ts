@@ -18,8 +18,8 @@ import {
   type ParsedRequestOf,
   type VmInfo,
   type VmState,
-} from '../../shared';
-import { sampleHostInfo } from '../../testing/fixtures';
+} from '../shared';
+import { sampleHostInfo } from './fixtures';
 
 export interface Call {
   channel: Channel;
