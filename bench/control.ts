@@ -15,8 +15,8 @@ export async function benchControl(opts: { quick: boolean }): Promise<Figure[]> 
   const n = opts.quick ? 1000 : 5000;
   const t = await startEngineHarness();
   try {
-    await t.engine.define(t.guest('ctl'));
-    await t.engine.start('ctl');
+    await t.engine.vmDefine(t.guest('ctl'));
+    await t.engine.vmStart({ name: 'ctl' });
     const sharesFile = join('/sys/fs/cgroup/cpu', t.dirs.partition, 'qemu', 'ctl', 'cpu.shares');
     let v = 1024;
     const flip = () => (v = v === 1024 ? 2048 : 1024);

@@ -81,13 +81,13 @@ export async function benchFidelity(opts: { quick: boolean }): Promise<Figure[]>
     const floor = await kernelSplit(t.dirs.partition, seconds);
     const usage = (name: string) => Number(readFileSync(join('/sys/fs/cgroup/cpuacct', t.dirs.partition, 'qemu', name, 'cpuacct.usage'), 'utf8'));
     for (const name of ['hi', 'lo']) {
-      await t.engine.define(t.guest(name, 'spin', { cpu: { cpuset: '0' } }));
-      await t.engine.start(name);
+      await t.engine.vmDefine(t.guest(name, 'spin', { cpu: { cpuset: '0' } }));
+      await t.engine.vmStart({ name: name });
     }
     for (const ratio of RATIOS) {
       const shares = (value: number) => [{ field: 'cpu_shares' as const, type: 'ullong' as const, value }];
-      await t.engine.schedSet('hi', shares(1024 * ratio), { live: true });
-      await t.engine.schedSet('lo', shares(1024), { live: true });
+      (await t.engine.schedSet({ name: 'hi', params: shares(1024 * ratio), flags: { live: true } })).params;
+      (await t.engine.schedSet({ name: 'lo', params: shares(1024), flags: { live: true } })).params;
       const s = summarize(await windows(usage, seconds), '×');
       figures.push(
         figure({

@@ -50,18 +50,18 @@ export async function benchStart(opts: { quick: boolean }): Promise<Figure[]> {
       floor.stop.push(b.stopMs);
     }
 
-    await t.engine.define(t.guest('bench-start'));
+    await t.engine.vmDefine(t.guest('bench-start'));
     const total: number[] = [];
     const destroy: number[] = [];
     const stages: Record<string, number[]> = {};
     const group = join('/sys/fs/cgroup/cpu', t.dirs.partition, 'qemu', 'bench-start');
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
-      await t.engine.start('bench-start');
+      await t.engine.vmStart({ name: 'bench-start' });
       total.push(performance.now() - t0);
-      for (const [k, v] of Object.entries(t.engine.startTimings('bench-start')!.stages)) (stages[k] ??= []).push(v);
+      for (const [k, v] of Object.entries(t.startTimings('bench-start')!.stages)) (stages[k] ??= []).push(v);
       const t1 = performance.now();
-      await t.engine.destroy('bench-start');
+      await t.engine.vmDestroy({ name: 'bench-start' });
       if (existsSync(group)) throw new Error('destroy returned before the group was gone');
       destroy.push(performance.now() - t1);
     }

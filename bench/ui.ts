@@ -56,7 +56,7 @@ export async function benchUi(opts: { quick: boolean }): Promise<Figure[]> {
   for (let i = 0; i < GUESTS; i++) {
     const name = `guest-${String(i).padStart(4, '0')}`;
     names.push(name);
-    await t.engine.define({ ...t.guest(name, 'halt'), disks: [] });
+    await t.engine.vmDefine({ ...t.guest(name, 'halt'), disks: [] });
   }
   const fed = withSyntheticTicks(t.engine, names);
   const server = await startWebServer({ engine: fed.engine, staticDir: 'dist/renderer' });

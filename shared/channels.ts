@@ -39,7 +39,7 @@ const vmUpdateResultSchema = z.object({
 
 /**
  * The one channel map: name → request schema → response schema. The router validates every request against it before
- * any handler runs; adding a channel means an entry here and one handler.
+ * the engine's method for it runs (`methodOf`); adding a channel means an entry here and that method.
  */
 export const channels = {
   'host:info': { request: empty, response: hostInfoSchema },
@@ -113,3 +113,17 @@ export type ResponseOf<C extends Channel> = z.infer<Channels[C]['response']>;
 
 export const CHANNEL_NAMES = Object.keys(channels) as Channel[];
 export const isChannel = (c: unknown): c is Channel => typeof c === 'string' && Object.hasOwn(channels, c);
+
+/** The method that serves a channel: `vm:attachDisk` → `vmAttachDisk`, `host:info` → `hostInfo`. */
+export type MethodOf<C extends Channel> = C extends `${infer Area}:${infer Verb}` ? `${Area}${Capitalize<Verb>}` : never;
+
+/**
+ * What serves the channel map, derived from it: one method per channel, taking the validated request and answering
+ * the channel's response. The engine implements it; a missing or mistyped method is a compile error.
+ */
+export type ChannelApi = { [C in Channel as MethodOf<C>]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
+
+export function methodOf<C extends Channel>(channel: C): MethodOf<C> {
+  const [area, verb] = channel.split(':') as [string, string];
+  return `${area}${verb.charAt(0).toUpperCase()}${verb.slice(1)}` as MethodOf<C>;
+}

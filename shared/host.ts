@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+/** How QEMU runs guests: hardware virtualization, or TCG emulation. */
+export const ACCELS = ['kvm', 'tcg'] as const;
+export type Accel = (typeof ACCELS)[number];
+
 export const CGROUP_MODES = ['v1', 'v2', 'hybrid', 'none'] as const;
 export type CgroupMode = (typeof CGROUP_MODES)[number];
 
@@ -31,7 +35,7 @@ export const hostInfoSchema = z.object({
   }),
   privileged: z.boolean(),
   qemu: z.object({ path: z.string().nullable(), version: z.string().optional(), error: z.string().optional() }),
-  accel: z.enum(['kvm', 'tcg']),
+  accel: z.enum(ACCELS),
   cpus: z.number().int(),
   features: z.record(z.enum(FEATURES), availabilitySchema),
 });

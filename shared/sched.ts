@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CPU_PERIOD_US, CPU_QUOTA_US, CPU_SHARES } from './constants';
+import type { CpuTuning } from './domain';
 import { quoteName } from './names';
 
 /** libvirt's typed-parameter types. */
@@ -66,3 +67,29 @@ export const schedParamsSchema = z
   })
   // Past the checks above each entry is a known field with its own type and a number.
   .transform((params) => params as SchedParam[]);
+
+const paramOf = (field: SchedField, value: number): SchedParam => ({ field, type: SCHED_PARAMS[field].type, value });
+
+/**
+ * The one mapping between a guest's CPU tuning (what a definition stores) and libvirt's scheduler parameters (what
+ * `sched:*` speaks): every field present, an absent quota as -1 (unlimited).
+ */
+export function schedParamsOf(cpu: CpuTuning): SchedParam[] {
+  return [
+    paramOf('cpu_shares', cpu.shares ?? CPU_SHARES.default),
+    paramOf('cpu_period', cpu.periodUs ?? CPU_PERIOD_US.default),
+    paramOf('cpu_quota', cpu.quotaUs ?? UNLIMITED_QUOTA),
+  ];
+}
+
+/** The CPU tuning with `params` applied (a quota of -1 removes the cap). */
+export function withSchedParams(cpu: CpuTuning, params: readonly SchedParam[]): CpuTuning {
+  const next: CpuTuning = { ...cpu };
+  for (const p of params) {
+    if (p.field === 'cpu_shares') next.shares = p.value;
+    else if (p.field === 'cpu_period') next.periodUs = p.value;
+    else if (p.value === UNLIMITED_QUOTA) delete next.quotaUs;
+    else next.quotaUs = p.value;
+  }
+  return next;
+}

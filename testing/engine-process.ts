@@ -11,7 +11,7 @@ console.log(JSON.stringify({ ready: process.pid }));
 for await (const line of createInterface({ input: process.stdin })) {
   const cmd = JSON.parse(line) as { op: 'define' | 'start'; def?: unknown; name?: string };
   try {
-    const value = cmd.op === 'define' ? await engine.define(definitionInputSchema.parse(cmd.def)) : await engine.start(cmd.name!);
+    const value = cmd.op === 'define' ? await engine.vmDefine(definitionInputSchema.parse(cmd.def)) : await engine.vmStart({ name: cmd.name! });
     console.log(JSON.stringify({ ok: true, value }));
   } catch (e) {
     console.log(JSON.stringify({ ok: false, error: (e as Error).message }));

@@ -4,8 +4,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { definitionInputSchema, type DefinitionInput, type ParsedRequestOf } from '../shared';
-import { createEngine, type EngineOptions } from '../electron/engine';
-import type { Engine } from '../electron/engine/engine';
+import { createEngine, type EngineApi, type EngineHooks, type EngineOptions } from '../electron/engine';
+import type { RunningGuest, StartTimings } from '../electron/engine/vms/running';
 import { writeBootImage, type GuestKind } from './guests';
 import { newTestPartition, removeTestPartition, sweepDeadTestPartitions } from './partition';
 
@@ -31,8 +31,15 @@ export function newEngineDirs(): EngineHarnessDirs {
   return dirs;
 }
 
+/** Read-only QMP queries a test may make of a running guest (the renderer never gets a raw monitor). */
+export type QmpQuery = 'query-status' | 'query-block' | 'query-cpus-fast';
+
 export interface EngineHarness {
-  engine: Engine;
+  engine: EngineApi;
+  /** A read-only QMP query of a running guest, over the engine's own connection (QEMU serves one QMP client). */
+  qmpQuery<T = unknown>(name: string, command: QmpQuery): Promise<T>;
+  /** The stages of a guest's last start, for the bench. */
+  startTimings(name: string): StartTimings | null;
   dirs: EngineHarnessDirs;
   image(kind: GuestKind, file?: string): string;
   /** A small guest definition (validated, as the router hands it over): 32 MiB, 1 vCPU, booting a `kind` image. */
@@ -40,29 +47,45 @@ export interface EngineHarness {
   teardown(): Promise<void>;
 }
 
-export async function startEngineHarness(options: Partial<EngineOptions> = {}, dirs = newEngineDirs()): Promise<EngineHarness> {
+export type HarnessOptions = Partial<Omit<EngineOptions, 'hooks'>> & Pick<EngineHooks, 'beforeCont'>;
+
+export async function startEngineHarness(options: HarnessOptions = {}, dirs = newEngineDirs()): Promise<EngineHarness> {
   await sweepDeadTestPartitions();
+  const { beforeCont, ...engineOptions } = options;
+  // The engine's observer hook is how a test sees its guests' QMP and start timings; no test method on the engine.
+  const followed = new Map<string, RunningGuest>();
   const engine = await createEngine({
     configDir: dirs.configDir,
     runtimeDir: dirs.runtimeDir,
     partition: dirs.partition,
     autostart: false,
     destroyGraceMs: 2000,
-    ...options,
+    ...engineOptions,
+    hooks: { beforeCont, onGuest: (g) => void followed.set(g.name, g) },
   });
+  const current = (name: string) => {
+    const g = followed.get(name);
+    return g && (g.state === 'running' || g.state === 'paused' || g.state === 'starting') ? g : undefined;
+  };
   const images = join(dirs.root, 'images');
   mkdirSync(images, { recursive: true });
   const t: EngineHarness = {
     engine,
     dirs,
+    qmpQuery: async <T,>(name: string, command: QmpQuery) => {
+      const g = current(name);
+      if (!g) throw new Error(`guest '${name}' is not running`);
+      return g.qmp.execute<T>(command);
+    },
+    startTimings: (name) => followed.get(name)?.timings ?? null,
     image: (kind, file) => writeBootImage(images, kind, file),
     guest: (name, kind = 'halt', more = {}) =>
       // One image per guest: QEMU locks an image for a single writer.
       definitionInputSchema.parse({ name, memoryMiB: 32, vcpus: 1, disks: [{ path: t.image(kind, `${encodeURIComponent(name)}.img`) }], ...more }),
     teardown: async () => {
       try {
-        for (const vm of await engine.list()) {
-          if (vm.state !== 'shutoff' && vm.state !== 'crashed') await engine.destroy(vm.definition.name).catch(() => undefined);
+        for (const vm of await engine.vmList({})) {
+          if (vm.state !== 'shutoff' && vm.state !== 'crashed') await engine.vmDestroy({ name: vm.definition.name }).catch(() => undefined);
         }
         await engine.close();
       } finally {

@@ -1,57 +1,104 @@
-// A fake engine (in memory, no host) for router, transport and page tests only (the real engine is tested against real cgroups and
-// QEMU in electron/engine/). It keeps guests in memory, answers with schema-valid values, records every call, and can be
-// told to throw, so the tests can check what the router does around it. Nothing here touches the host.
-import { randomUUID } from 'node:crypto';
+// A fake engine (in memory, no host) for router, transport and page tests only: the real engine is tested against real
+// cgroups and QEMU in electron/engine/. It implements the same EngineApi (derived from the channel map), answers by
+// the same guest-state rules (shared/guest-state.ts) with schema-valid values, records every call, and can be told to
+// throw, so tests can check what the router, the transports and the page do around it. Nothing here touches the host,
+// and nothing here needs Node: the page tests run it in jsdom.
 import {
-  type AclEntry,
-  CPU_SHARES,
+  ACTION_CHANNEL,
+  canDo,
   DEFAULT_DEVICE_PATHS,
-  type EventName,
-  type EventOf,
-  type HostDevice,
-  type HostInfo,
+  GUEST_LIMITS,
+  invalidArg,
+  methodOf,
   noDomain,
   operationInvalid,
-  invalidArg,
-  type SchedParam,
+  PTY_MAJOR,
+  refusal,
+  resolveScope,
+  schedParamsOf,
+  withSchedParams,
+  type AclEntry,
+  type EventName,
+  type EventOf,
+  type GuestAction,
+  type HostDevice,
+  type ScopeFlags,
   type VmInfo,
+  type VmState,
 } from '../shared';
 import type { EngineApi } from '../electron/engine/api';
 import { sampleHostInfo } from './fixtures';
 
+export type EngineMethod = Exclude<keyof EngineApi, 'on'>;
+
 export interface EngineCall {
-  method: keyof EngineApi;
+  method: EngineMethod;
+  /** The validated request, as the router passed it. */
   args: unknown[];
 }
 
 export interface FakeEngine extends EngineApi {
   readonly calls: EngineCall[];
   /** Makes every later call of `method` throw `error` (a plain Error, a CgvirtError, anything). */
-  throwOn(method: keyof EngineApi, error: unknown): void;
+  throwOn(method: EngineMethod, error: unknown): void;
+  /** Makes only the next call of `method` throw `error`. */
+  throwOnce(method: EngineMethod, error: unknown): void;
   /** Pushes an event as the real engine would. */
   emit<E extends EventName>(event: E, payload: EventOf<E>): void;
   listenerCount(): number;
+  /** The guest as the fake holds it (NO_DOMAIN when there is none). */
+  vm(name: string): VmInfo;
+  /** What `vm:broken` answers. */
+  broken: { file: string; reason: string }[];
   readonly closed: boolean;
 }
 
-const HOST: HostInfo = sampleHostInfo;
+/** The device nodes of the sample host (what `devices:host` answers). */
+export const sampleDevices: HostDevice[] = (
+  [
+    ['/dev/null', 'c', 1, 3, 'null device'],
+    ['/dev/zero', 'c', 1, 5, 'zero source'],
+    ['/dev/full', 'c', 1, 7, 'always-full device'],
+    ['/dev/random', 'c', 1, 8, 'random numbers'],
+    ['/dev/urandom', 'c', 1, 9, 'random numbers, non-blocking'],
+    ['/dev/ptmx', 'c', 5, 2, 'pseudo-terminal multiplexer'],
+    ['/dev/sdb', 'b', 8, 16, 'SCSI disk'],
+    ['/dev/loop0', 'b', 7, 0, 'loop device'],
+    ['/dev/net/tun', 'c', 10, 200, 'TUN/TAP network'],
+    ['/dev/ttyS0', 'c', 4, 64, 'serial port'],
+  ] as const
+).map(([path, type, major, minor, description]) => ({ path, type, major, minor, description, usedBy: [] }));
 
-const HOST_DEVICES: HostDevice[] = [
-  { path: '/dev/null', type: 'c', major: 1, minor: 3, description: 'null device', usedBy: [] },
-  { path: '/dev/urandom', type: 'c', major: 1, minor: 9, description: 'random numbers', usedBy: [] },
-  { path: '/dev/loop0', type: 'b', major: 7, minor: 0, description: 'loop device', usedBy: [] },
-];
+const byPath = new Map(sampleDevices.map((d) => [d.path, d]));
 
-export function createFakeEngine(): FakeEngine {
-  const guests = new Map<string, VmInfo>();
-  const faults = new Map<keyof EngineApi, unknown>();
+/** The ACL the real engine would report: defaults present on the host, the PTYs, block-device disks, extra nodes. */
+function aclOf(vm: VmInfo): AclEntry[] {
+  const live = vm.state === 'running' || vm.state === 'paused';
+  const entry = (path: string, source: AclEntry['source']): AclEntry[] => {
+    const h = byPath.get(path);
+    return h ? [{ path, type: h.type, major: h.major, minor: h.minor, access: 'rw', source, live, config: true }] : [];
+  };
+  const d = vm.definition.devices;
+  return [
+    ...DEFAULT_DEVICE_PATHS.filter((p) => !d.omitDefaults.includes(p)).flatMap((p) => entry(p, 'default')),
+    { type: 'c', major: PTY_MAJOR, minor: '*', access: 'rw', source: 'default', live, config: true, note: 'pseudo-terminals (serial consoles)' },
+    ...vm.definition.disks.flatMap((disk) => entry(disk.path, 'disk')),
+    ...d.extra.flatMap((p) => entry(p, 'extra')),
+  ];
+}
+
+export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
+  const guests = new Map<string, VmInfo>(initial.map((v) => [v.definition.name, structuredClone(v)]));
+  const faults = new Map<EngineMethod, { error: unknown; once: boolean }>();
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const calls: EngineCall[] = [];
   let closed = false;
 
-  const record = (method: keyof EngineApi, args: unknown[]) => {
+  const record = (method: EngineMethod, args: unknown[]) => {
     calls.push({ method, args });
-    if (faults.has(method)) throw faults.get(method);
+    const fault = faults.get(method);
+    if (fault?.once) faults.delete(method);
+    if (fault) throw fault.error;
   };
   const find = (name: string) => {
     const vm = guests.get(name);
@@ -61,9 +108,10 @@ export function createFakeEngine(): FakeEngine {
   const emit = <E extends EventName>(event: E, payload: EventOf<E>) => {
     for (const l of listeners.get(event) ?? []) (l as (p: EventOf<E>) => void)(payload);
   };
-  const setState = (vm: VmInfo, state: VmInfo['state']) => {
+  const copy = (vm: VmInfo) => structuredClone(vm);
+  const setState = (vm: VmInfo, state: VmState) => {
     vm.state = state;
-    if (state === 'shutoff') {
+    if (state === 'shutoff' || state === 'crashed') {
       delete vm.pid;
       delete vm.cgroups;
     } else {
@@ -71,164 +119,149 @@ export function createFakeEngine(): FakeEngine {
       vm.cgroups = { cpu: `/cgvirt-test/qemu/${vm.definition.name}` };
     }
     emit('vm:state', { name: vm.definition.name, state });
-    return structuredClone(vm);
   };
-  const needState = (vm: VmInfo, allowed: VmInfo['state'][], what: string) => {
-    if (!allowed.includes(vm.state)) throw operationInvalid(`cannot ${what} guest '${vm.definition.name}': it is ${vm.state}`);
+  const allow = (vm: VmInfo, action: GuestAction) => {
+    if (!canDo(action, vm.state)) throw operationInvalid(refusal(action, vm.definition.name, vm.state));
   };
-  const liveNeedsRunning = (vm: VmInfo, flags: { live?: boolean | undefined } | undefined) => {
-    if (flags?.live && vm.state === 'shutoff') throw operationInvalid(`guest '${vm.definition.name}' is not running: live changes need a running guest`);
+  const running = (vm: VmInfo) => vm.state !== 'shutoff' && vm.state !== 'crashed';
+  /** The scope a change gets, refusing live on a guest without a process (as the engine does). */
+  const scopeOf = (vm: VmInfo, flags: ScopeFlags, what: string) => {
+    const s = resolveScope(flags, running(vm));
+    if (s.live && !running(vm)) throw operationInvalid(`cannot ${what} of guest '${vm.definition.name}': it is shut off; use flags {config: true}`);
+    return s;
   };
-  const acl = (vm: VmInfo): AclEntry[] => {
-    const live = vm.state !== 'shutoff';
-    const defaults = DEFAULT_DEVICE_PATHS.filter((p) => !vm.definition.devices.omitDefaults.includes(p)).map(
-      (path, i): AclEntry => ({ path, type: 'c', major: 1, minor: i + 3, access: 'rw', source: 'default', live, config: true }),
-    );
-    const extra = vm.definition.devices.extra.map(
-      (path, i): AclEntry => ({ path, type: 'c', major: 10, minor: i, access: 'rw', source: 'extra', live, config: true }),
-    );
-    return [...defaults, ...extra];
-  };
-  const shares = (vm: VmInfo): SchedParam[] => [
-    { field: 'cpu_shares', type: 'ullong', value: vm.definition.cpu.shares ?? CPU_SHARES.default },
-  ];
+  const changed = (name: string) => emit('vm:changed', { name, info: guests.has(name) ? copy(find(name)) : null });
+
+  /** A power action: refused unless the state rules allow it, then the state it leads to (null: unchanged). */
+  const power =
+    (action: Exclude<GuestAction, 'undefine'>, next: VmState | null) =>
+    async ({ name }: { name: string }) => {
+      record(methodOf(ACTION_CHANNEL[action]), [{ name }]);
+      const vm = find(name);
+      allow(vm, action);
+      if (next) setState(vm, next);
+      return copy(vm);
+    };
 
   const engine: FakeEngine = {
     calls,
+    broken: [],
     get closed() {
       return closed;
     },
-    throwOn: (method, error) => void faults.set(method, error),
+    throwOn: (method, error) => void faults.set(method, { error, once: false }),
+    throwOnce: (method, error) => void faults.set(method, { error, once: true }),
     emit,
+    vm: find,
     listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0),
 
-    async hostInfo() {
-      record('hostInfo', []);
-      return structuredClone(HOST);
+    async hostInfo(req) {
+      record('hostInfo', [req]);
+      return structuredClone(sampleHostInfo);
     },
-    async list() {
-      record('list', []);
-      return [...guests.values()].map((v) => structuredClone(v));
+    async vmList(req) {
+      record('vmList', [req]);
+      return [...guests.values()].map(copy);
     },
-    async broken() {
-      record('broken', []);
-      return [];
+    async vmBroken(req) {
+      record('vmBroken', [req]);
+      return structuredClone(engine.broken);
     },
-    async get(name) {
-      record('get', [name]);
-      return structuredClone(find(name));
+    async vmGet(req) {
+      record('vmGet', [req]);
+      return copy(find(req.name));
     },
-    async define(input) {
-      record('define', [input]);
-      if (guests.has(input.name)) throw operationInvalid(`guest '${input.name}' already exists`);
-      const vm: VmInfo = { definition: { ...input, uuid: input.uuid ?? randomUUID() }, state: 'shutoff' };
+    async vmDefine(input) {
+      record('vmDefine', [input]);
+      if (guests.has(input.name)) throw operationInvalid(`guest '${input.name}' is already defined; change it with vm:update`);
+      const vm: VmInfo = { definition: { ...input, uuid: input.uuid ?? crypto.randomUUID() }, state: 'shutoff' };
       guests.set(input.name, vm);
-      emit('vm:changed', { name: input.name, info: structuredClone(vm) });
-      return structuredClone(vm);
+      changed(input.name);
+      return copy(vm);
     },
-    async update(input) {
-      record('update', [input]);
+    async vmUpdate(input) {
+      record('vmUpdate', [input]);
       const vm = find(input.name);
       vm.definition = { ...input, uuid: vm.definition.uuid };
-      return { info: structuredClone(vm), live: [], nextStart: Object.keys(input) };
+      changed(input.name);
+      return { info: copy(vm), live: [], nextStart: Object.keys(input) };
     },
-    async undefine(name) {
-      record('undefine', [name]);
-      needState(find(name), ['shutoff', 'crashed'], 'undefine');
-      guests.delete(name);
-      emit('vm:changed', { name, info: null });
+    async vmUndefine(req) {
+      record('vmUndefine', [req]);
+      allow(find(req.name), 'undefine');
+      guests.delete(req.name);
+      changed(req.name);
+      return { name: req.name };
     },
-    async start(name) {
-      record('start', [name]);
-      const vm = find(name);
-      needState(vm, ['shutoff', 'crashed'], 'start');
-      return setState(vm, 'running');
+    vmStart: power('start', 'running'),
+    // ACPI: the sample guests (boot sectors) ignore the power button, as the real ones do.
+    vmShutdown: power('shutdown', null),
+    vmDestroy: power('destroy', 'shutoff'),
+    vmPause: power('pause', 'paused'),
+    vmResume: power('resume', 'running'),
+    vmReboot: power('reboot', null),
+    async vmAttachDisk(req) {
+      record('vmAttachDisk', [req]);
+      const vm = find(req.name);
+      scopeOf(vm, req.flags, 'attach a disk live');
+      if (vm.definition.disks.some((d) => d.path === req.disk.path)) throw invalidArg(`disk '${req.disk.path}' is already attached`);
+      if (vm.definition.disks.length >= GUEST_LIMITS.disks.max) throw invalidArg(`a guest has at most ${GUEST_LIMITS.disks.max} disks`);
+      vm.definition.disks.push(req.disk);
+      changed(req.name);
+      return copy(vm);
     },
-    async shutdown(name) {
-      record('shutdown', [name]);
-      const vm = find(name);
-      needState(vm, ['running'], 'shut down');
-      return setState(vm, 'shutoff');
-    },
-    async destroy(name) {
-      record('destroy', [name]);
-      const vm = find(name);
-      needState(vm, ['running', 'paused', 'starting', 'stopping'], 'destroy');
-      return setState(vm, 'shutoff');
-    },
-    async pause(name) {
-      record('pause', [name]);
-      const vm = find(name);
-      needState(vm, ['running'], 'pause');
-      return setState(vm, 'paused');
-    },
-    async resume(name) {
-      record('resume', [name]);
-      const vm = find(name);
-      needState(vm, ['paused'], 'resume');
-      return setState(vm, 'running');
-    },
-    async reboot(name) {
-      record('reboot', [name]);
-      const vm = find(name);
-      needState(vm, ['running'], 'reboot');
-      return structuredClone(vm);
-    },
-    async attachDisk(name, disk, flags) {
-      record('attachDisk', [name, disk, flags]);
-      const vm = find(name);
-      liveNeedsRunning(vm, flags);
-      if (vm.definition.disks.some((d) => d.path === disk.path)) throw invalidArg(`disk '${disk.path}' is already attached`);
-      if (vm.definition.disks.length >= 16) throw invalidArg('a guest has at most 16 disks');
-      vm.definition.disks.push(disk);
-      return structuredClone(vm);
-    },
-    async detachDisk(name, path, flags) {
-      record('detachDisk', [name, path, flags]);
-      const vm = find(name);
-      liveNeedsRunning(vm, flags);
+    async vmDetachDisk(req) {
+      record('vmDetachDisk', [req]);
+      const vm = find(req.name);
+      scopeOf(vm, req.flags, 'detach a disk live');
       const before = vm.definition.disks.length;
-      vm.definition.disks = vm.definition.disks.filter((d) => d.path !== path);
-      if (vm.definition.disks.length === before) throw invalidArg(`guest '${name}' has no disk '${path}'`);
-      return structuredClone(vm);
+      vm.definition.disks = vm.definition.disks.filter((d) => d.path !== req.path);
+      if (vm.definition.disks.length === before) throw invalidArg(`guest '${req.name}' has no disk '${req.path}'`);
+      changed(req.name);
+      return copy(vm);
     },
-    async log(name, lines) {
-      record('log', [name, lines]);
-      find(name);
-      return Array.from({ length: Math.min(lines, 3) }, (_, i) => `log line ${i + 1}`);
+    async vmLog(req) {
+      record('vmLog', [req]);
+      find(req.name);
+      return { lines: [`${req.name}: started`].slice(0, req.lines) };
     },
-    async schedGet(name, flags) {
-      record('schedGet', [name, flags]);
-      const vm = find(name);
-      liveNeedsRunning(vm, flags);
-      return shares(vm);
+    async schedGetType(req) {
+      record('schedGetType', [req]);
+      return { type: 'posix', nparams: schedParamsOf(find(req.name).definition.cpu).length };
     },
-    async schedSet(name, params, flags) {
-      record('schedSet', [name, params, flags]);
-      const vm = find(name);
-      liveNeedsRunning(vm, flags);
-      for (const p of params) if (p.field === 'cpu_shares') vm.definition.cpu.shares = p.value;
-      return shares(vm);
+    async schedGet(req) {
+      record('schedGet', [req]);
+      const vm = find(req.name);
+      if (req.flags?.live && !running(vm)) throw operationInvalid(`cannot read live parameters of guest '${req.name}': it is shut off`);
+      return { params: schedParamsOf(vm.definition.cpu) };
     },
-    async hostDevices() {
-      record('hostDevices', []);
-      return structuredClone(HOST_DEVICES);
+    async schedSet(req) {
+      record('schedSet', [req]);
+      const vm = find(req.name);
+      scopeOf(vm, req.flags, 'set live parameters');
+      vm.definition.cpu = withSchedParams(vm.definition.cpu, req.params);
+      return { params: schedParamsOf(vm.definition.cpu) };
     },
-    async devicesGet(name) {
-      record('devicesGet', [name]);
-      return acl(find(name));
+    async devicesHost(req) {
+      record('devicesHost', [req]);
+      return structuredClone(sampleDevices);
     },
-    async devicesSet(name, change, flags) {
-      record('devicesSet', [name, change, flags]);
-      const vm = find(name);
-      liveNeedsRunning(vm, flags);
-      if (change.extra) vm.definition.devices.extra = change.extra;
-      if (change.omitDefaults) vm.definition.devices.omitDefaults = change.omitDefaults as typeof vm.definition.devices.omitDefaults;
-      return acl(vm);
+    async devicesGet(req) {
+      record('devicesGet', [req]);
+      return aclOf(find(req.name));
     },
-    async createImage(fileName, format, sizeMiB) {
-      record('createImage', [fileName, format, sizeMiB]);
-      return { path: `/var/lib/cgvirt/images/${fileName}` };
+    async devicesSet(req) {
+      record('devicesSet', [req]);
+      const vm = find(req.name);
+      scopeOf(vm, req.flags, 'change the live device ACL');
+      if (req.extra) vm.definition.devices.extra = req.extra;
+      if (req.omitDefaults) vm.definition.devices.omitDefaults = req.omitDefaults;
+      changed(req.name);
+      return aclOf(vm);
+    },
+    async storageCreate(req) {
+      record('storageCreate', [req]);
+      return { path: `/var/lib/cgvirt/images/${req.fileName}` };
     },
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();

@@ -4,12 +4,12 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineApi } from './api';
 import { CgroupHierarchy, readHostDetection } from './cgroup';
-import { Engine, type EngineParts } from './engine';
+import { assembleEngine, type EngineHooks } from './engine';
 import { RuntimeDir } from './vms/runtime';
 import { DefinitionStore } from './vms/store';
 
 export type { EngineApi } from './api';
-export { Engine } from './engine';
+export type { EngineHooks } from './engine';
 
 export interface EngineOptions {
   /** Definitions, logs, images: `$CGVIRT_HOME`, else `$XDG_CONFIG_HOME/cgvirt`, else `~/.config/cgvirt`. */
@@ -24,8 +24,8 @@ export interface EngineOptions {
   autostart?: boolean;
   destroyGraceMs?: number;
   statsIntervalMs?: number;
-  /** Tests and the bench only: runs just before `cont` (see vms/lifecycle.ts). */
-  beforeCont?: EngineParts['beforeCont'];
+  /** Tests and the bench only: observers of starts (see engine.ts). */
+  hooks?: EngineHooks;
 }
 
 const nonEmpty = (v: string | undefined) => (v && v.length > 0 ? v : undefined);
@@ -40,7 +40,7 @@ export function engineOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Engi
  * Opens the state dirs, takes the runtime dir's lock (one engine per dir), reattaches to running guests and starts the
  * autostart ones. Notes about what was found (reattached, cleaned) go to `onNote`.
  */
-export async function createEngine(options: EngineOptions, onNote: (line: string) => void = () => undefined): Promise<Engine & EngineApi> {
+export async function createEngine(options: EngineOptions, onNote: (line: string) => void = () => undefined): Promise<EngineApi> {
   const cgroups = new CgroupHierarchy(readHostDetection(), { partition: options.partition });
   const runtime = new RuntimeDir(options.runtimeDir);
   await runtime.acquireLock();
@@ -48,7 +48,7 @@ export async function createEngine(options: EngineOptions, onNote: (line: string
     const store = new DefinitionStore(options.configDir);
     for (const b of store.load()) onNote(`definition ${b.file} is broken: ${b.reason}`);
     for (const dir of ['logs', 'images']) mkdirSync(join(options.configDir, dir), { recursive: true, mode: 0o700 });
-    const engine = new Engine({
+    const engine = assembleEngine({
       store,
       runtime,
       cgroups,
@@ -56,7 +56,7 @@ export async function createEngine(options: EngineOptions, onNote: (line: string
       qemuBinary: options.qemuBinary,
       destroyGraceMs: options.destroyGraceMs ?? 5000,
       statsIntervalMs: options.statsIntervalMs,
-      beforeCont: options.beforeCont,
+      hooks: options.hooks,
     });
     for (const note of await engine.init({ autostart: options.autostart ?? true })) onNote(note);
     return engine;

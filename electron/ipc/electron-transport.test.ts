@@ -42,7 +42,7 @@ describe('the IPC registration', () => {
     expect(await handler(ours, 'vm:list', {})).toEqual({ ok: true, value: [] });
     await expect(handler({ ...ours, sender: { id: 9 } }, 'vm:list', {})).rejects.toThrow(/refused/);
     await expect(handler({ ...ours, senderFrame: { url: 'https://evil.example/', processId: 10, routingId: 20 } }, 'vm:list', {})).rejects.toThrow(/refused/);
-    expect(engine.calls.map((c) => c.method)).toEqual(['list']);
+    expect(engine.calls.map((c) => c.method)).toEqual(['vmList']);
   });
 
   it('checks against the current page: after the window closes nothing is trusted', async () => {

@@ -1,7 +1,7 @@
 // The router against a recording test double of the engine: validation before any handler, the error envelope, and
 // what may cross the boundary. The real engine behind this router is tested over a WebSocket in the integration suite.
 import { describe, expect, it } from 'vitest';
-import { type Channel, CHANNEL_NAMES, CgvirtError, type RequestOf, type Result } from '../../shared';
+import { type Channel, CHANNEL_NAMES, CgvirtError, type RequestOf, type Result, schedParamsOf } from '../../shared';
 import { createRouter } from './router';
 import { createFakeEngine } from '../../testing/fake-engine';
 
@@ -99,7 +99,7 @@ describe('router validation', () => {
   it('fills defaults before the handler runs', async () => {
     const { engine, ok } = await setup();
     await ok('vm:log', { name: 'web' });
-    expect(engine.calls).toEqual([{ method: 'log', args: ['web', 200] }]);
+    expect(engine.calls).toEqual([{ method: 'vmLog', args: [{ name: 'web', lines: 200 }] }]);
   });
 
   it('treats a missing payload as an empty request', async () => {
@@ -130,8 +130,8 @@ describe('typed scheduler parameters (libvirt words)', () => {
   it('passes a valid set to the engine and answers its parameters', async () => {
     const { router, engine } = await setup();
     const r = await router.handle('sched:set', set([{ field: 'cpu_shares', type: 'ullong', value: 2048 }], { config: true }));
-    expect(r).toEqual({ ok: true, value: { params: [{ field: 'cpu_shares', type: 'ullong', value: 2048 }] } });
-    expect(engine.calls).toEqual([{ method: 'schedSet', args: ['web', [{ field: 'cpu_shares', type: 'ullong', value: 2048 }], { config: true }] }]);
+    expect(r).toEqual({ ok: true, value: { params: schedParamsOf({ shares: 2048 }) } });
+    expect(engine.calls).toEqual([{ method: 'schedSet', args: [{ name: 'web', params: [{ field: 'cpu_shares', type: 'ullong', value: 2048 }], flags: { config: true } }] }]);
   });
 
   it("carries the engine's OPERATION_INVALID for live on a shut-off guest", async () => {
@@ -142,7 +142,7 @@ describe('typed scheduler parameters (libvirt words)', () => {
 
   it('sched:getType answers posix and the parameter count', async () => {
     const { ok } = await setup();
-    expect(await ok('sched:getType', { name: 'web' })).toEqual({ type: 'posix', nparams: 1 });
+    expect(await ok('sched:getType', { name: 'web' })).toEqual({ type: 'posix', nparams: 3 });
   });
 });
 
@@ -178,7 +178,7 @@ describe('errors crossing the boundary', () => {
   it('turns any other throw into INTERNAL without its message, stack or paths, and logs the detail', async () => {
     const { router, engine, internal } = await setup();
     const bug = new Error("ENOENT: no such file or directory, open '/var/lib/cgvirt/secret/web.json'");
-    engine.throwOn('start', bug);
+    engine.throwOn('vmStart', bug);
     const error = errorOf(await router.handle('vm:start', { name: 'web' }));
     expect(error.code).toBe('INTERNAL');
     expect(error.message).toBe("internal error while handling 'vm:start'; the details are in the cgvirt log");
@@ -187,7 +187,7 @@ describe('errors crossing the boundary', () => {
 
   it('turns a thrown non-Error, and an Error dressed up with a code, into INTERNAL', async () => {
     const { router, engine } = await setup();
-    engine.throwOn('list', 'a string');
+    engine.throwOn('vmList', 'a string');
     expect(errorOf(await router.handle('vm:list', {})).code).toBe('INTERNAL');
     engine.throwOn('hostInfo', Object.assign(new Error('/etc/shadow'), { code: 'NO_DOMAIN' }));
     const error = errorOf(await router.handle('host:info', {}));
@@ -197,7 +197,7 @@ describe('errors crossing the boundary', () => {
 
   it('never rejects, even when the logger throws', async () => {
     const engine = createFakeEngine();
-    engine.throwOn('list', new TypeError('x is undefined'));
+    engine.throwOn('vmList', new TypeError('x is undefined'));
     const router = createRouter(engine, {
       logInternal: () => {
         throw new Error('log disk full');
@@ -208,7 +208,7 @@ describe('errors crossing the boundary', () => {
 
   it('cuts a runaway engine message short', async () => {
     const { router, engine } = await setup();
-    engine.throwOn('list', new CgvirtError('OPERATION_FAILED', 'z'.repeat(100_000)));
+    engine.throwOn('vmList', new CgvirtError('OPERATION_FAILED', 'z'.repeat(100_000)));
     expect(errorOf(await router.handle('vm:list', {})).message.length).toBeLessThanOrEqual(4097);
   });
 });

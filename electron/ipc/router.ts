@@ -1,16 +1,17 @@
-// The one door into the engine for both transports: channel → validated request → handler → result envelope.
-// Nothing reaches a handler unvalidated, and nothing but a code and a worded message goes back out.
+// The one door into the engine for both transports: channel → validated request → the engine's method for that
+// channel (`methodOf`, a name derived from the channel map) → result envelope. Nothing reaches the engine unvalidated,
+// and nothing but a code and a worded message goes back out.
 import {
   type Channel,
   channels,
   isCgvirtError,
   isChannel,
+  methodOf,
   quoteName,
   type Result,
   type WireError,
 } from '../../shared';
 import type { EngineApi } from '../engine/api';
-import { type Handlers, handlers as defaultHandlers } from './handlers';
 import { formatIssues, parseOptionsFor } from './issues';
 import { payloadProblem } from './payload-limits';
 
@@ -24,8 +25,6 @@ export type InternalErrorLog = (channel: Channel, error: unknown) => void;
 
 export interface RouterOptions {
   logInternal?: InternalErrorLog;
-  /** Tests swap single handlers; the app uses the full map. */
-  handlers?: Handlers;
 }
 
 /** A CgvirtError's message is the engine's own words; this only keeps a runaway message from flooding the page. */
@@ -38,7 +37,6 @@ const defaultLog: InternalErrorLog = (channel, error) => {
 const fail = (code: WireError['code'], message: string): Result => ({ ok: false, error: { code, message } });
 
 export function createRouter(engine: EngineApi, options: RouterOptions = {}): Router {
-  const handlers = options.handlers ?? defaultHandlers;
   const logInternal = options.logInternal ?? defaultLog;
 
   const logSafely = (channel: Channel, e: unknown) => {
@@ -60,8 +58,9 @@ export function createRouter(engine: EngineApi, options: RouterOptions = {}): Ro
       return fail('INVALID_ARG', 'payload could not be validated: it is not a request this channel takes');
     }
     if (!parsed.success) return fail('INVALID_ARG', formatIssues(parsed.error.issues));
-    const handler = handlers[channel] as (e: EngineApi, r: unknown) => Promise<unknown>;
-    return { ok: true, value: await handler(engine, parsed.data) };
+    // The channel map types each method's request; past validation the correlation is the map's, not the compiler's.
+    const method = engine[methodOf(channel)] as (request: unknown) => Promise<unknown>;
+    return { ok: true, value: await method.call(engine, parsed.data) };
   }
 
   return {

@@ -14,6 +14,7 @@ import {
   type Controller,
   type DeviceType,
   type Feature,
+  type HostInfo,
 } from '../../../shared';
 import { checkAccess, ruleForPath, type AclRule } from './acl';
 import type { CgroupBackend, CpuMax, GroupStats } from './backend';
@@ -108,6 +109,24 @@ export class CgroupHierarchy {
       out[feature] = c.usable ? { available: true } : { available: false, reason: `${controller} controller: ${c.reason ?? 'unavailable'}` };
     }
     return out;
+  }
+
+  /** This host's cgroup part of host:info: mode, controllers, privilege, and what can be tuned. */
+  report(): { cgroup: HostInfo['cgroup']; privileged: boolean; features: Record<CgroupFeature, { available: boolean; reason?: string }> } {
+    const d = this.detection;
+    return {
+      cgroup: {
+        mode: d.mode,
+        writable: d.writable,
+        partition: this.partition,
+        controllers: CONTROLLERS.map((name) => {
+          const c = d.controllers[name];
+          return { name, version: c.version, usable: c.usable, ...(c.reason ? { reason: c.reason } : {}) };
+        }),
+      },
+      privileged: d.privileged,
+      features: this.features(),
+    };
   }
 
   /** Creates the partition and driver groups where missing (both hold no process). */

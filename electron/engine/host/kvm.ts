@@ -1,7 +1,7 @@
 // Whether guests can use KVM: /dev/kvm must open read-write, as QEMU will open it. Otherwise guests run under TCG
 // (emulation: correct, but much slower), and the reason says what is missing.
 import { open } from 'node:fs/promises';
-import type { Accel } from '../qemu/argv';
+import type { Accel } from '../../../shared';
 
 export const KVM_DEVICE = '/dev/kvm';
 

@@ -1,32 +1,30 @@
 // What this host can do, in one answer for `host:info`: cgroup mode and controllers, privilege, QEMU, KVM, CPUs, and
-// each feature the UI offers with the reason when it is unavailable.
+// each feature the UI offers with the reason when it is unavailable. The cgroup part arrives as data from the cgroup
+// layer (host/ is the engine's ground floor: it imports nothing else of the engine).
 import { availableParallelism } from 'node:os';
-import { CONTROLLERS, type HostInfo } from '../../../shared';
-import type { CgroupHierarchy } from '../cgroup';
+import type { Feature, HostInfo } from '../../../shared';
 import { probeKvm } from './kvm';
 import { probeQemu } from './qemu';
 
-export async function probeHost(cgroups: CgroupHierarchy, qemuBinary?: string): Promise<HostInfo> {
+/** What the cgroup layer reports of this host: its part of host:info and the features that need a controller. */
+export interface CgroupReport {
+  cgroup: HostInfo['cgroup'];
+  privileged: boolean;
+  features: Partial<HostInfo['features']> & Record<Exclude<Feature, 'guests' | 'kvm'>, HostInfo['features'][Feature]>;
+}
+
+export async function probeHost(cgroups: CgroupReport, qemuBinary?: string): Promise<HostInfo> {
   const [qemu, kvm] = await Promise.all([probeQemu({ binary: qemuBinary }), probeKvm()]);
-  const d = cgroups.detection;
   return {
-    cgroup: {
-      mode: d.mode,
-      writable: d.writable,
-      partition: cgroups.partition,
-      controllers: CONTROLLERS.map((name) => {
-        const c = d.controllers[name];
-        return { name, version: c.version, usable: c.usable, ...(c.reason ? { reason: c.reason } : {}) };
-      }),
-    },
-    privileged: d.privileged,
+    cgroup: cgroups.cgroup,
+    privileged: cgroups.privileged,
     qemu,
     accel: kvm.accel,
     cpus: availableParallelism(),
     features: {
+      ...cgroups.features,
       guests: qemu.error ? { available: false, reason: qemu.error } : { available: true },
       kvm: kvm.accel === 'kvm' ? { available: true } : { available: false, reason: kvm.reason },
-      ...cgroups.features(),
     },
   };
 }

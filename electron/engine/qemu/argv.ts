@@ -1,12 +1,10 @@
 // The QEMU command line for a guest definition. User text (disk paths) only goes into JSON option values; the guest
 // name and our own runtime paths go into comma-separated options with QEMU's comma doubling.
-import { invalidArg, operationFailed, type Definition } from '../../../shared';
+import { invalidArg, operationFailed, type Accel, type Definition } from '../../../shared';
 import { blockdevArgs, deviceArgs, disksProblem, SCSI_CONTROLLER_ID } from './disk';
 import type { RuntimePaths } from './runtime-files';
 
 export { blockDevicePaths, blockdevArgs, BUS_HOTPLUG, deviceArgs, diskIds, diskProblem, disksProblem, SCSI_CONTROLLER_ID } from './disk';
-
-export type Accel = 'kvm' | 'tcg';
 
 export type { RuntimePaths } from './runtime-files';
 

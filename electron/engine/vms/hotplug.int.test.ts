@@ -14,7 +14,7 @@ let rule = '';
 
 const devicesList = () => readFileSync(join('/sys/fs/cgroup/devices', t.dirs.partition, 'qemu', 'hp', 'devices.list'), 'utf8');
 const blockFiles = async () =>
-  (await t.engine.qmpQuery<{ inserted?: { file: string } }[]>('hp', 'query-block')).flatMap((b) => (b.inserted ? [b.inserted.file] : []));
+  (await t.qmpQuery<{ inserted?: { file: string } }[]>('hp', 'query-block')).flatMap((b) => (b.inserted ? [b.inserted.file] : []));
 
 describeOnHost(['root', 'cgroupV1', 'qemu', 'loop'], 'disk hot-plug (real QEMU, real loop device)', () => {
   beforeAll(async () => {
@@ -25,8 +25,8 @@ describeOnHost(['root', 'cgroupV1', 'qemu', 'loop'], 'disk hot-plug (real QEMU, 
     loop = execFileSync('losetup', ['-f', '--show', backing], { encoding: 'utf8' }).trim();
     const { major, minor } = splitDev(statSync(loop).rdev);
     rule = `b ${major}:${minor} rw`;
-    await t.engine.define(t.guest('hp'));
-    await t.engine.start('hp');
+    await t.engine.vmDefine(t.guest('hp'));
+    await t.engine.vmStart({ name: 'hp' });
   });
   afterAll(async () => {
     await t?.teardown();
@@ -35,39 +35,39 @@ describeOnHost(['root', 'cgroupV1', 'qemu', 'loop'], 'disk hot-plug (real QEMU, 
 
   it('attaching a block device allows its node first, and the guest sees the disk', async () => {
     expect(devicesList()).not.toContain(rule);
-    const vm = await t.engine.attachDisk('hp', { path: loop, format: 'raw', readonly: false, bus: 'scsi' }, { live: true });
+    const vm = await t.engine.vmAttachDisk({ name: 'hp', disk: { path: loop, format: 'raw', readonly: false, bus: 'scsi' }, flags: { live: true } });
     expect(devicesList()).toContain(rule);
     expect(await blockFiles()).toContain(loop);
     expect(vm.definition.disks.map((d) => d.path)).not.toContain(loop); // live only
     expect(vm.pending).toContain('disks');
-    const entry = (await t.engine.devicesGet('hp')).find((e) => e.path === loop);
+    const entry = (await t.engine.devicesGet({ name: 'hp' })).find((e) => e.path === loop);
     expect(entry).toMatchObject({ source: 'disk', live: true, config: false });
   });
 
   it('detaching waits for the device to go, removes it, and denies the node again', async () => {
-    await t.engine.detachDisk('hp', loop, { live: true });
+    await t.engine.vmDetachDisk({ name: 'hp', path: loop, flags: { live: true } });
     expect(await blockFiles()).not.toContain(loop);
     expect(devicesList()).not.toContain(rule);
-    expect((await t.engine.get('hp')).pending).toBeUndefined();
+    expect((await t.engine.vmGet({ name: 'hp' })).pending).toBeUndefined();
   });
 
   it('live and config together: the definition keeps the disk', async () => {
-    const vm = await t.engine.attachDisk('hp', { path: loop, format: 'raw', readonly: true, bus: 'scsi' }, { live: true, config: true });
+    const vm = await t.engine.vmAttachDisk({ name: 'hp', disk: { path: loop, format: 'raw', readonly: true, bus: 'scsi' }, flags: { live: true, config: true } });
     expect(vm.definition.disks.map((d) => d.path)).toContain(loop);
     expect(devicesList()).toContain(rule.replace(' rw', ' r'));
-    await t.engine.detachDisk('hp', loop, { live: true, config: true });
-    expect((await t.engine.get('hp')).definition.disks.map((d) => d.path)).not.toContain(loop);
+    await t.engine.vmDetachDisk({ name: 'hp', path: loop, flags: { live: true, config: true } });
+    expect((await t.engine.vmGet({ name: 'hp' })).definition.disks.map((d) => d.path)).not.toContain(loop);
     expect(devicesList()).not.toContain(rule.replace(' rw', ' r'));
   });
 
   it('refuses what cannot work, saying why', async () => {
-    await expect(t.engine.attachDisk('hp', { path: loop, format: 'raw', readonly: false, bus: 'ide' }, { live: true })).rejects.toMatchObject({
+    await expect(t.engine.vmAttachDisk({ name: 'hp', disk: { path: loop, format: 'raw', readonly: false, bus: 'ide' }, flags: { live: true } })).rejects.toMatchObject({
       code: 'OPERATION_INVALID',
       message: expect.stringMatching(/bus 'ide' cannot be attached to a running guest/),
     });
-    await expect(t.engine.detachDisk('hp', '/nowhere.img', { live: true })).rejects.toThrow(/is not attached to running guest 'hp'/);
-    await t.engine.define(t.guest('off'));
-    await expect(t.engine.attachDisk('off', { path: loop, format: 'raw', readonly: false, bus: 'scsi' }, { live: true })).rejects.toThrow(
+    await expect(t.engine.vmDetachDisk({ name: 'hp', path: '/nowhere.img', flags: { live: true } })).rejects.toThrow(/is not attached to running guest 'hp'/);
+    await t.engine.vmDefine(t.guest('off'));
+    await expect(t.engine.vmAttachDisk({ name: 'off', disk: { path: loop, format: 'raw', readonly: false, bus: 'scsi' }, flags: { live: true } })).rejects.toThrow(
       /it is shut off; use flags \{config: true\}/,
     );
     expect(devicesList()).not.toContain(rule);

@@ -29,7 +29,7 @@ let t: EngineHarness;
 const states: { name: string; state: VmState; reason?: string | undefined }[] = [];
 
 async function expectNothingLeft(name: string) {
-  const vm = await t.engine.get(name);
+  const vm = await t.engine.vmGet({ name: name });
   expect(['shutoff', 'crashed']).toContain(vm.state);
   for (const c of CONTROLLERS) expect(existsSync(join('/sys/fs/cgroup', c, t.dirs.partition, 'qemu', name))).toBe(false);
   expect(readdirSync(t.dirs.runtimeDir).filter((f) => f !== 'engine.lock')).toEqual([]);
@@ -56,8 +56,8 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
       },
     });
     try {
-      await t2.engine.define(t2.guest('spin', 'spin', { cpu: { shares: 2048 }, devices: { omitDefaults: ['/dev/urandom'] } }));
-      const vm = await t2.engine.start('spin');
+      await t2.engine.vmDefine(t2.guest('spin', 'spin', { cpu: { shares: 2048 }, devices: { omitDefaults: ['/dev/urandom'] } }));
+      const vm = await t2.engine.vmStart({ name: 'spin' });
       expect(vm.state).toBe('running');
       expect(seen).toHaveLength(1);
       for (const c of CONTROLLERS) expect(seen[0]!.controllers).toMatch(new RegExp(`^\\d+:${c}:${t2.dirs.partition}/qemu/spin$`, 'm'));
@@ -69,7 +69,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
       expect(acl).toContain('c 136:* rw');
       expect(acl).not.toContain('c 1:9 '); // /dev/urandom omitted
       expect(acl).not.toContain('a *:*');
-      expect(await t2.engine.qmpQuery<{ status: string }>('spin', 'query-status')).toMatchObject({ status: 'running' });
+      expect(await t2.qmpQuery<{ status: string }>('spin', 'query-status')).toMatchObject({ status: 'running' });
       expect(vm.cgroups).toMatchObject({ cpu: `${t2.dirs.partition}/qemu/spin` });
       // it really burns a CPU inside its group
       await sleep(500);
@@ -80,36 +80,36 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
   });
 
   it('pauses and resumes, refusing what the state does not allow', async () => {
-    await t.engine.define(t.guest('pr'));
-    await expect(t.engine.pause('pr')).rejects.toMatchObject({ code: 'OPERATION_INVALID', message: "cannot pause guest 'pr': it is shutoff" });
-    await t.engine.start('pr');
-    await expect(t.engine.start('pr')).rejects.toMatchObject({ code: 'OPERATION_INVALID' });
-    expect((await t.engine.pause('pr')).state).toBe('paused');
-    expect(await t.engine.qmpQuery<{ status: string }>('pr', 'query-status')).toMatchObject({ status: 'paused' });
-    await expect(t.engine.pause('pr')).rejects.toThrow(/it is paused/);
-    expect((await t.engine.resume('pr')).state).toBe('running');
-    await t.engine.reboot('pr');
-    expect((await t.engine.destroy('pr')).state).toBe('shutoff');
+    await t.engine.vmDefine(t.guest('pr'));
+    await expect(t.engine.vmPause({ name: 'pr' })).rejects.toMatchObject({ code: 'OPERATION_INVALID', message: "cannot pause guest 'pr': it is shutoff" });
+    await t.engine.vmStart({ name: 'pr' });
+    await expect(t.engine.vmStart({ name: 'pr' })).rejects.toMatchObject({ code: 'OPERATION_INVALID' });
+    expect((await t.engine.vmPause({ name: 'pr' })).state).toBe('paused');
+    expect(await t.qmpQuery<{ status: string }>('pr', 'query-status')).toMatchObject({ status: 'paused' });
+    await expect(t.engine.vmPause({ name: 'pr' })).rejects.toThrow(/it is paused/);
+    expect((await t.engine.vmResume({ name: 'pr' })).state).toBe('running');
+    await t.engine.vmReboot({ name: 'pr' });
+    expect((await t.engine.vmDestroy({ name: 'pr' })).state).toBe('shutoff');
     await expectNothingLeft('pr');
   });
 
   it('ACPI shutdown of a guest that ignores it leaves it running; force off then ends it', async () => {
-    await t.engine.define(t.guest('deaf'));
-    await t.engine.start('deaf');
-    expect((await t.engine.shutdown('deaf')).state).toBe('running');
+    await t.engine.vmDefine(t.guest('deaf'));
+    await t.engine.vmStart({ name: 'deaf' });
+    expect((await t.engine.vmShutdown({ name: 'deaf' })).state).toBe('running');
     await sleep(1000);
-    expect((await t.engine.get('deaf')).state).toBe('running');
-    const vm = await t.engine.destroy('deaf');
+    expect((await t.engine.vmGet({ name: 'deaf' })).state).toBe('running');
+    const vm = await t.engine.vmDestroy({ name: 'deaf' });
     expect(vm).toMatchObject({ state: 'shutoff', reason: 'forced off' });
     await expectNothingLeft('deaf');
   });
 
   it('a QEMU killed from outside is crashed, with the reason, and cleaned up without a zombie', async () => {
-    await t.engine.define(t.guest('victim'));
-    const { pid } = await t.engine.start('victim');
+    await t.engine.vmDefine(t.guest('victim'));
+    const { pid } = await t.engine.vmStart({ name: 'victim' });
     process.kill(pid!, 'SIGKILL');
-    for (let i = 0; i < 100 && (await t.engine.get('victim')).state !== 'crashed'; i++) await sleep(50);
-    const vm = await t.engine.get('victim');
+    for (let i = 0; i < 100 && (await t.engine.vmGet({ name: 'victim' })).state !== 'crashed'; i++) await sleep(50);
+    const vm = await t.engine.vmGet({ name: 'victim' });
     expect(vm.state).toBe('crashed');
     expect(vm.reason).toMatch(/killed by SIGKILL/);
     await expectNothingLeft('victim');
@@ -119,11 +119,11 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
 
   it('a disk path with a comma, a quote and spaces is a plain file name', async () => {
     const path = t.image('halt', `my disk, "v1",file=x.img`);
-    await t.engine.define(t.guest('odd', 'halt', { disks: [{ path }] }));
-    await t.engine.start('odd');
-    const block = await t.engine.qmpQuery<{ inserted?: { file: string } }[]>('odd', 'query-block');
+    await t.engine.vmDefine(t.guest('odd', 'halt', { disks: [{ path }] }));
+    await t.engine.vmStart({ name: 'odd' });
+    const block = await t.qmpQuery<{ inserted?: { file: string } }[]>('odd', 'query-block');
     expect(block.map((b) => b.inserted?.file)).toContain(path);
-    await t.engine.destroy('odd');
+    await t.engine.vmDestroy({ name: 'odd' });
     await expectNothingLeft('odd');
   });
 
@@ -143,31 +143,31 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
     const t2 = await startEngineHarness({ qemuBinary });
     try {
       const def = 'badOption' in how || 'qemuBinary' in how ? t2.guest('fails') : t2.guest('fails', 'halt', { disks: [{ path: '/nonexistent/disk.img' }] });
-      const { uuid } = (await t2.engine.define(def)).definition;
+      const { uuid } = (await t2.engine.vmDefine(def)).definition;
       const fdsBefore = openFds();
-      const err = await t2.engine.start('fails').catch((e: Error & { code: string }) => e);
+      const err = await t2.engine.vmStart({ name: 'fails' }).catch((e: Error & { code: string }) => e);
       expect(err).toBeInstanceOf(Error);
       expect((err as Error).message).toContain(`step '${step}'`);
       expect((err as Error).message).toMatch(words);
       expect(openFds()).toBe(fdsBefore);
-      const vm = await t2.engine.get('fails');
+      const vm = await t2.engine.vmGet({ name: 'fails' });
       expect(vm.state).toBe('shutoff');
       expect(vm.reason).toContain(`step '${step}'`);
       expect(partitionLeftovers(`${t2.dirs.partition}/qemu/fails`)).toEqual([]);
       expect(readdirSync(t2.dirs.runtimeDir).filter((f) => f !== 'engine.lock')).toEqual([]);
       expect(processesWithUuid(uuid)).toEqual([]);
-      expect((await t2.engine.log('fails', 20)).join('\n')).toContain('failed');
+      expect(((await t2.engine.vmLog({ name: 'fails', lines: 20 })).lines).join('\n')).toContain('failed');
     } finally {
       await t2.teardown();
     }
   });
 
   it('50 start/destroy cycles leave no cgroup directory, fd or process behind', async () => {
-    const { uuid } = (await t.engine.define(t.guest('cycle'))).definition;
+    const { uuid } = (await t.engine.vmDefine(t.guest('cycle'))).definition;
     const fdsBefore = openFds();
     for (let i = 0; i < 50; i++) {
-      await t.engine.start('cycle');
-      await t.engine.destroy('cycle');
+      await t.engine.vmStart({ name: 'cycle' });
+      await t.engine.vmDestroy({ name: 'cycle' });
     }
     expect(openFds()).toBe(fdsBefore);
     await expectNothingLeft('cycle');
@@ -175,8 +175,8 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
   }, 600_000);
 
   it('reports stats for running guests, one tick for all', async () => {
-    await t.engine.define(t.guest('busy', 'spin'));
-    await t.engine.start('busy');
+    await t.engine.vmDefine(t.guest('busy', 'spin'));
+    await t.engine.vmStart({ name: 'busy' });
     const ticks: { guests: { name: string; cpuPercent: number; memoryBytes: number }[] }[] = [];
     const off = t.engine.on('stats:tick', (s) => ticks.push(s));
     for (let i = 0; i < 60 && ticks.length < 3; i++) await sleep(100);
@@ -184,29 +184,29 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
     const busy = ticks.at(-1)!.guests.find((g) => g.name === 'busy')!;
     expect(busy.cpuPercent).toBeGreaterThan(10); // a halted guest idles near 0.5%; a spinning one gets what the two cores spare
     expect(busy.memoryBytes).toBeGreaterThan(0);
-    await t.engine.destroy('busy');
+    await t.engine.vmDestroy({ name: 'busy' });
   });
 
   it('starts the guests marked autostart when an engine starts', async () => {
     const first = await startEngineHarness();
-    await first.engine.define(first.guest('auto', 'halt', { autostart: true }));
-    await first.engine.define(first.guest('manual'));
+    await first.engine.vmDefine(first.guest('auto', 'halt', { autostart: true }));
+    await first.engine.vmDefine(first.guest('manual'));
     await first.engine.close();
     const second = await startEngineHarness({ autostart: true }, first.dirs);
     try {
-      expect((await second.engine.get('auto')).state).toBe('running');
-      expect((await second.engine.get('manual')).state).toBe('shutoff');
+      expect((await second.engine.vmGet({ name: 'auto' })).state).toBe('running');
+      expect((await second.engine.vmGet({ name: 'manual' })).state).toBe('shutoff');
     } finally {
       await second.teardown();
     }
   });
 
   it('undefine refuses while running, then removes the definition', async () => {
-    await t.engine.define(t.guest('gone'));
-    await t.engine.start('gone');
-    await expect(t.engine.undefine('gone')).rejects.toThrow("guest 'gone' is running; shut it down before deleting it");
-    await t.engine.destroy('gone');
-    await t.engine.undefine('gone');
-    await expect(t.engine.get('gone')).rejects.toMatchObject({ code: 'NO_DOMAIN' });
+    await t.engine.vmDefine(t.guest('gone'));
+    await t.engine.vmStart({ name: 'gone' });
+    await expect(t.engine.vmUndefine({ name: 'gone' })).rejects.toThrow("guest 'gone' is running; shut it down before deleting it");
+    await t.engine.vmDestroy({ name: 'gone' });
+    await t.engine.vmUndefine({ name: 'gone' });
+    await expect(t.engine.vmGet({ name: 'gone' })).rejects.toMatchObject({ code: 'NO_DOMAIN' });
   });
 });

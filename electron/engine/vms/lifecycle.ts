@@ -5,13 +5,7 @@
 // configured before QEMU exists (not after QMP, as the issue sketches): then even QEMU's own start-up opens are under
 // the ACL and the limits; the placement check after QMP still proves the guest is confined before `cont`.
 // Any failure tears down everything made so far, in reverse, and the error names the step.
-import {
-  CgvirtError,
-  CPU_PERIOD_US,
-  CPU_SHARES,
-  isCgvirtError,
-  type Definition,
-} from '../../../shared';
+import { CgvirtError, CPU_SHARES, isCgvirtError, type Definition } from '../../../shared';
 import type { CgroupHierarchy, GuestGroup } from '../cgroup';
 import { probeKvm } from '../host/kvm';
 import { requireQemu } from '../host/qemu';
@@ -22,9 +16,10 @@ import { appendLogLine, readLogTail } from '../qemu/log';
 import { readProcStartTime } from '../qemu/proc';
 import type { QmpClient } from '../qemu/qmp';
 import { removeRuntimeFiles } from '../qemu/runtime-files';
-import { planAcl, type AclPlan } from './acl';
+import type { AclPlan } from './acl';
 import { childProcess, RunningGuest, type StartTimings } from './running';
 import type { RuntimeDir, RuntimeStatus } from './runtime';
+import { configureTunables, type TuneTarget, type Tunable } from './tunables';
 
 export interface LifecycleContext {
   cgroups: CgroupHierarchy;
@@ -44,26 +39,22 @@ function stepError(name: string, step: string, e: unknown): CgvirtError {
 }
 
 /**
- * Writes the definition's tuning into the group. A controller this host lacks is skipped, not an error ("not
- * supported → claim success": the guest still runs; host:info tells the user what is unavailable); the log says so.
+ * Writes the definition's tuning into the group through the table of tunables. A controller this host lacks is
+ * skipped, not an error ("not supported → claim success"); the log says so. Returns the ACL plan applied (null when
+ * the host has no devices controller).
  */
 export function configureGroup(cgroups: CgroupHierarchy, group: GuestGroup, def: Definition, note: (line: string) => void): AclPlan | null {
-  const usable = (c: 'cpu' | 'cpuset' | 'memory' | 'devices') => {
+  const noted = new Set<string>();
+  const usable = (c: Tunable['controller']) => {
     const ctl = cgroups.detection.controllers[c];
-    if (!ctl.usable) note(`${c} controller unavailable (${ctl.reason ?? 'unknown'}): its settings are not applied`);
+    if (!ctl.usable && !noted.has(c)) note(`${c} controller unavailable (${ctl.reason ?? 'unknown'}): its settings are not applied`);
+    noted.add(c);
     return ctl.usable;
   };
-  if (usable('cpu')) {
-    group.setCpuShares(def.cpu.shares ?? CPU_SHARES.default);
-    if (def.cpu.quotaUs !== undefined) group.setCpuQuota(def.cpu.quotaUs, def.cpu.periodUs ?? CPU_PERIOD_US.default);
-  }
-  if (def.cpu.cpuset && usable('cpuset')) group.setCpuset(def.cpu.cpuset);
-  if (def.memoryLimitMiB !== undefined && usable('memory')) group.setMemoryLimitMiB(def.memoryLimitMiB);
-  if (!usable('devices')) return null;
-  const plan = planAcl(def);
-  for (const s of plan.skipped) note(`device ${s.path} not allowed: ${s.note}`);
-  group.setAcl(plan.entries.map((e) => e.rule));
-  return plan;
+  const target: TuneTarget = { group, acl: null };
+  configureTunables(target, def, usable, () => cgroups.availableCpus());
+  for (const s of target.acl?.skipped ?? []) note(`device ${s.path} not allowed: ${s.note}`);
+  return target.acl;
 }
 
 export async function startGuest(ctx: LifecycleContext, def: Definition): Promise<RunningGuest> {

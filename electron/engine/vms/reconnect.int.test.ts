@@ -64,22 +64,22 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'reconnect after an engine restart 
     expect(existsSync(`/proc/${pid}`)).toBe(true); // the guest outlived its manager
 
     t = await startEngineHarness({}, dirs);
-    const vm = await t.engine.get('survivor');
+    const vm = await t.engine.vmGet({ name: 'survivor' });
     expect(vm).toMatchObject({ state: 'running', pid, cgroups: { cpu: `${dirs.partition}/qemu/survivor` } });
     expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toContain(`:cpu:${dirs.partition}/qemu/survivor`);
-    expect(await t.engine.qmpQuery<{ status: string }>('survivor', 'query-status')).toMatchObject({ status: 'running' });
-    expect(await t.engine.schedGet('survivor', { live: true })).toContainEqual({ field: 'cpu_shares', type: 'ullong', value: 3000 });
+    expect(await t.qmpQuery<{ status: string }>('survivor', 'query-status')).toMatchObject({ status: 'running' });
+    expect((await t.engine.schedGet({ name: 'survivor', flags: { live: true } })).params).toContainEqual({ field: 'cpu_shares', type: 'ullong', value: 3000 });
 
     // QEMU is init's child now, not ours: destroy must still see it end and clean everything up.
-    expect((await t.engine.destroy('survivor')).state).toBe('shutoff');
+    expect((await t.engine.vmDestroy({ name: 'survivor' })).state).toBe('shutoff');
     expect(existsSync(join('/sys/fs/cgroup/cpu', dirs.partition, 'qemu', 'survivor'))).toBe(false);
     expect(readdirSync(dirs.runtimeDir).filter((f) => f.startsWith(vm.definition.uuid))).toEqual([]);
 
     // a reattached guest that dies from outside is noticed too
-    const other = await t.engine.get('other');
+    const other = await t.engine.vmGet({ name: 'other' });
     process.kill(other.pid!, 'SIGKILL');
-    for (let i = 0; i < 100 && (await t.engine.get('other')).state === 'running'; i++) await new Promise((r) => setTimeout(r, 100));
-    expect((await t.engine.get('other')).state).toBe('crashed');
+    for (let i = 0; i < 100 && (await t.engine.vmGet({ name: 'other' })).state === 'running'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await t.engine.vmGet({ name: 'other' })).state).toBe('crashed');
     expect(existsSync(join('/sys/fs/cgroup/cpu', dirs.partition, 'qemu', 'other'))).toBe(false);
   });
 
@@ -89,14 +89,14 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'reconnect after an engine restart 
 
   it('a status file whose QEMU is gone is cleaned at start, and its guest is shut off', async () => {
     await t!.engine.close();
-    const def = (await t!.engine.list()).find((v) => v.definition.name === 'survivor')!.definition;
+    const def = (await t!.engine.vmList({})).find((v) => v.definition.name === 'survivor')!.definition;
     writeFileSync(
       join(dirs.runtimeDir, `${def.uuid}.json`),
       JSON.stringify({ name: 'survivor', uuid: def.uuid, pid: 999999, startTime: 1, qmpSocket: join(dirs.runtimeDir, `${def.uuid}.qmp`), pidfile: join(dirs.runtimeDir, `${def.uuid}.pid`), logPath: '/dev/null', startedAt: new Date().toISOString() }),
     );
     writeFileSync(join(dirs.runtimeDir, `${def.uuid}.pid`), '999999');
     t = await startEngineHarness({}, dirs);
-    expect((await t.engine.get('survivor')).state).toBe('shutoff');
+    expect((await t.engine.vmGet({ name: 'survivor' })).state).toBe('shutoff');
     expect(readdirSync(dirs.runtimeDir).filter((f) => f.startsWith(def.uuid))).toEqual([]);
   });
 });

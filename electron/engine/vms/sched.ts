@@ -1,46 +1,62 @@
-// libvirt's scheduler parameters for a guest (`cpu_shares`, `cpu_period`, `cpu_quota`), read from and written to the
-// stored definition (config) or the running guest's group (live).
-import { CPU_PERIOD_US, CPU_SHARES, UNLIMITED_QUOTA, type CpuTuning, type Definition, type SchedParam } from '../../../shared';
+// libvirt's scheduler parameters for a guest (`cpu_shares`, `cpu_period`, `cpu_quota`): read from the stored
+// definition (config) or the running guest's group (live), written through the table of tunables.
+import {
+  operationInvalid,
+  resolveScope,
+  SCHEDULER_TYPE,
+  schedParamsOf,
+  withSchedParams,
+  type ChannelApi,
+  type ParsedRequestOf,
+  type SchedParam,
+} from '../../../shared';
 import type { GuestGroup } from '../cgroup';
+import type { EngineContext } from './context';
+import { applyLive, groupFor } from './live';
 
-const param = (field: SchedParam['field'], value: number): SchedParam => ({
-  field,
-  type: field === 'cpu_quota' ? 'llong' : 'ullong',
-  value,
-});
-
-export function schedOfDefinition(def: Definition): SchedParam[] {
-  return [
-    param('cpu_shares', def.cpu.shares ?? CPU_SHARES.default),
-    param('cpu_period', def.cpu.periodUs ?? CPU_PERIOD_US.default),
-    param('cpu_quota', def.cpu.quotaUs ?? UNLIMITED_QUOTA),
-  ];
-}
-
+/** What the guest's group holds now; `lastShares` lets a lossy backend (v2 weight) answer exactly what was set. */
 export function schedOfGroup(group: GuestGroup, lastShares: number | undefined): SchedParam[] {
   const max = group.getCpuQuota();
-  return [
-    param('cpu_shares', group.getCpuShares(lastShares)),
-    param('cpu_period', max.periodUs),
-    param('cpu_quota', max.quotaUs ?? UNLIMITED_QUOTA),
-  ];
+  return schedParamsOf({ shares: group.getCpuShares(lastShares), periodUs: max.periodUs, quotaUs: max.quotaUs ?? undefined });
 }
 
-/** The CPU tuning with `params` applied (validated already by the channel schema). */
-export function withSched(cpu: CpuTuning, params: readonly SchedParam[]): CpuTuning {
-  const next: CpuTuning = { ...cpu };
-  for (const p of params) {
-    if (p.field === 'cpu_shares') next.shares = p.value;
-    else if (p.field === 'cpu_period') next.periodUs = p.value;
-    else if (p.value === UNLIMITED_QUOTA) delete next.quotaUs;
-    else next.quotaUs = p.value;
-  }
-  return next;
-}
+export function schedChannels(ctx: EngineContext) {
+  const { guests, queue, store } = ctx;
 
-/** Writes the changed tunables into a running guest's group. */
-export function applySchedLive(group: GuestGroup, cpu: CpuTuning, params: readonly SchedParam[]): void {
-  const next = withSched(cpu, params);
-  if (params.some((p) => p.field === 'cpu_shares')) group.setCpuShares(next.shares ?? CPU_SHARES.default);
-  if (params.some((p) => p.field !== 'cpu_shares')) group.setCpuQuota(next.quotaUs ?? null, next.periodUs ?? CPU_PERIOD_US.default);
+  const read = async ({ name, flags }: ParsedRequestOf<'sched:get'>) => {
+    const def = guests.def(name);
+    const r = guests.get(name);
+    const s = resolveScope(flags, Boolean(r));
+    if (s.config) return schedParamsOf(def.cpu);
+    if (!r) throw operationInvalid(`cannot read live parameters of guest '${name}': it is shut off`);
+    if (!r.group) return schedParamsOf(r.live.cpu);
+    return schedOfGroup(r.group, r.shares);
+  };
+
+  return {
+    // libvirt's GetSchedulerType: the type and how many parameters a get returns for this guest (so NO_DOMAIN and a
+    // host without the cpu controller answer as they do for sched:get).
+    schedGetType: async ({ name }) => ({ type: SCHEDULER_TYPE, nparams: (await read({ name, flags: undefined })).length }),
+
+    schedGet: async (request) => ({ params: await read(request) }),
+
+    schedSet: ({ name, params, flags }) =>
+      queue.run(name, async () => {
+        const def = guests.def(name);
+        const r = guests.get(name);
+        const s = resolveScope(flags, Boolean(r));
+        if (s.live && !r) throw operationInvalid(`cannot set live parameters of guest '${name}': it is shut off; use flags {config: true}`);
+        if (s.live) {
+          groupFor(ctx, r!, 'cpu');
+          applyLive(ctx, r!, { ...r!.live, cpu: withSchedParams(r!.live.cpu, params) });
+        }
+        if (s.config) {
+          await store.save({ ...def, cpu: withSchedParams(def.cpu, params) });
+          guests.changed(name);
+        }
+        // The values just written, not read back: a write the kernel accepted is what it holds, and a slider drag
+        // should not pay three more file reads per step.
+        return { params: schedParamsOf(s.live ? r!.live.cpu : guests.def(name).cpu) };
+      }),
+  } satisfies Partial<ChannelApi>;
 }

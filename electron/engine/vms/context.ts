@@ -1,0 +1,24 @@
+// What every part of the engine works with: the stores, the host's cgroups, the table of guests, the per-guest queue
+// and the events. Built once by engine.ts and handed to each channel module.
+import type { CgroupHierarchy } from '../cgroup';
+import type { EngineEvents } from './events';
+import type { GuestTable } from './guests';
+import type { LifecycleContext } from './lifecycle';
+import type { KeyedQueue } from './queue';
+import type { RuntimeDir } from './runtime';
+import type { DefinitionStore } from './store';
+
+export interface EngineContext {
+  store: DefinitionStore;
+  runtime: RuntimeDir;
+  cgroups: CgroupHierarchy;
+  configDir: string;
+  qemuBinary?: string | undefined;
+  /** SIGTERM → SIGKILL grace for destroy. */
+  destroyGraceMs: number;
+  /** Operations on one guest run one at a time. */
+  queue: KeyedQueue;
+  guests: GuestTable;
+  events: EngineEvents;
+  lifecycle: LifecycleContext;
+}

@@ -1,0 +1,85 @@
+// Power actions on a guest: start (confined from its first instruction, see lifecycle.ts), the ACPI button, force
+// off, pause, resume, reset. Which state allows which action is shared/guest-state.ts's to say.
+import type { ChannelApi } from '../../../shared';
+import { appendLogLine } from '../qemu/log';
+import type { EngineContext } from './context';
+import { startGuest } from './lifecycle';
+import type { RunningGuest } from './running';
+
+export function powerChannels(ctx: EngineContext) {
+  const { guests, queue } = ctx;
+  const infoOf = (name: string) => guests.info(guests.def(name));
+
+  /** SIGTERM, then SIGKILL once the grace period is over; resolves when the exit has been cleaned up. */
+  const forceOff = async (r: RunningGuest) => {
+    r.expectedExit = 'destroy';
+    guests.moveTo(r, 'stopping');
+    await r.process.kill('SIGTERM');
+    const graceOver = Symbol('grace');
+    let timer: NodeJS.Timeout | undefined;
+    const first = await Promise.race([
+      r.cleanedUp,
+      new Promise<symbol>((resolve) => (timer = setTimeout(() => resolve(graceOver), ctx.destroyGraceMs))),
+    ]);
+    clearTimeout(timer);
+    if (first === graceOver) await r.process.kill('SIGKILL');
+    await r.cleanedUp;
+  };
+
+  return {
+    vmStart: ({ name }) =>
+      queue.run(name, async () => {
+        const def = guests.def(name);
+        guests.check(name, 'start');
+        guests.starting(name);
+        let r: RunningGuest;
+        try {
+          r = await startGuest(ctx.lifecycle, def);
+        } catch (e) {
+          guests.startFailed(name, (e as Error).message);
+          throw e;
+        }
+        guests.watch(r);
+        guests.setState(name, 'running');
+        return guests.info(def);
+      }),
+
+    /** ACPI power button; a guest that ignores it stays running. */
+    vmShutdown: ({ name }) =>
+      queue.run(name, async () => {
+        const r = guests.require(name, 'shutdown');
+        await r.qmp.execute('system_powerdown');
+        await appendLogLine(r.logPath, 'ACPI power button pressed (shutdown requested)').catch(() => undefined);
+        return infoOf(name);
+      }),
+
+    vmDestroy: ({ name }) =>
+      queue.run(name, async () => {
+        await forceOff(guests.require(name, 'destroy'));
+        return infoOf(name);
+      }),
+
+    vmPause: ({ name }) =>
+      queue.run(name, async () => {
+        const r = guests.require(name, 'pause');
+        await r.qmp.execute('stop');
+        guests.moveTo(r, 'paused');
+        return infoOf(name);
+      }),
+
+    vmResume: ({ name }) =>
+      queue.run(name, async () => {
+        const r = guests.require(name, 'resume');
+        await r.qmp.execute('cont');
+        guests.moveTo(r, 'running');
+        return infoOf(name);
+      }),
+
+    vmReboot: ({ name }) =>
+      queue.run(name, async () => {
+        const r = guests.require(name, 'reboot');
+        await r.qmp.execute('system_reset');
+        return infoOf(name);
+      }),
+  } satisfies Partial<ChannelApi>;
+}
