@@ -8,6 +8,7 @@ export * from './errors';
 export * from './events';
 export * from './guest-state';
 export * from './host';
+export * from './issues';
 export * from './names';
 export * from './sched';
 export * from './stats';

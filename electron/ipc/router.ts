@@ -4,15 +4,17 @@
 import {
   type Channel,
   channels,
+  formatIssues,
   isCgvirtError,
   isChannel,
   methodOf,
+  parseOptionsFor,
   quoteName,
   type Result,
   type WireError,
 } from '../../shared';
 import type { EngineApi } from '../engine/api';
-import { formatIssues, parseOptionsFor } from './issues';
+
 import { payloadProblem } from './payload-limits';
 
 export interface Router {

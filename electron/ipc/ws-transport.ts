@@ -5,9 +5,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { EVENT_NAMES, type EventName, type Result, type WsServerFrame, wsRequestSchema } from '../../shared';
+import { EVENT_NAMES, type EventName, formatIssues, parseOptionsFor, type Result, type WsServerFrame, wsRequestSchema } from '../../shared';
 import type { EngineApi } from '../engine/api';
-import { formatIssues, parseOptionsFor } from './issues';
+
 import type { Router } from './router';
 
 export interface WsTransportOptions {

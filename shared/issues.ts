@@ -1,8 +1,10 @@
-// Turns zod's validation issues into one INVALID_ARG message that names the field and says what is allowed.
-// Messages the shared schemas word themselves (libvirt's words, the guest-name rule...) pass through unchanged; zod's
-// generic ones are reworded here and get the field's path in front ("memoryMiB: ...").
+// Turns zod's validation issues into one INVALID_ARG message that names the field and says what is allowed: the
+// router's words, and the UI's (both import this, so a form shows exactly what the engine would answer). Messages the
+// shared schemas word themselves (libvirt's words, the guest-name rule...) pass through unchanged; zod's generic ones
+// are reworded here and get the field's path in front ("memoryMiB: ...").
 import { z } from 'zod';
-import { quoteName, typeOfInput } from '../../shared';
+import { typeOfInput } from './domain';
+import { quoteName } from './names';
 
 /** Marks messages this module wrote, so the formatter knows which ones to prefix with a path. */
 const MARK = '\u0000cgvirt:';
