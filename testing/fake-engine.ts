@@ -6,6 +6,7 @@
 import {
   ACTION_CHANNEL,
   canDo,
+  CHANNEL_NAMES,
   DEFAULT_DEVICE_PATHS,
   GUEST_LIMITS,
   invalidArg,
@@ -16,8 +17,10 @@ import {
   refusal,
   resolveScope,
   schedParamsOf,
+  unsupported,
   withSchedParams,
   type AclEntry,
+  type ChannelApi,
   type EventName,
   type EventOf,
   type GuestAction,
@@ -93,6 +96,7 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   const calls: EngineCall[] = [];
   let closed = false;
+  let broken: FakeEngine['broken'] = [];
 
   const record = (method: EngineMethod, args: unknown[]) => {
     calls.push({ method, args });
@@ -143,9 +147,14 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
       return copy(vm);
     };
 
-  const engine: FakeEngine = {
+  const extras: Omit<FakeEngine, keyof ChannelApi> = {
     calls,
-    broken: [],
+    get broken() {
+      return broken;
+    },
+    set broken(list) {
+      broken = list;
+    },
     get closed() {
       return closed;
     },
@@ -154,7 +163,20 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
     emit,
     vm: find,
     listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0),
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: never) => void);
+      return () => void set.delete(listener as (payload: never) => void);
+    },
+    async close() {
+      record('close', []);
+      closed = true;
+    },
+  };
 
+  // A channel the fake does not model answers UNSUPPORTED (a new channel needs no entry here until a test wants one).
+  const channels = {
     async hostInfo(req) {
       record('hostInfo', [req]);
       return structuredClone(sampleHostInfo);
@@ -165,7 +187,7 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
     },
     async vmBroken(req) {
       record('vmBroken', [req]);
-      return structuredClone(engine.broken);
+      return structuredClone(broken);
     },
     async vmGet(req) {
       record('vmGet', [req]);
@@ -263,16 +285,15 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
       record('storageCreate', [req]);
       return { path: `/var/lib/cgvirt/images/${req.fileName}` };
     },
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (payload: never) => void);
-      return () => void set.delete(listener as (payload: never) => void);
-    },
-    async close() {
-      record('close', []);
-      closed = true;
-    },
-  };
-  return engine;
+  } satisfies Partial<ChannelApi>;
+
+  const engine: Record<string, unknown> = Object.defineProperties({ ...channels }, Object.getOwnPropertyDescriptors(extras));
+  for (const channel of CHANNEL_NAMES) {
+    const method = methodOf(channel);
+    engine[method] ??= async (req: unknown) => {
+      record(method, [req]);
+      throw unsupported(`the fake engine does not implement '${channel}'`);
+    };
+  }
+  return engine as unknown as FakeEngine;
 }

@@ -195,8 +195,8 @@ function randomValue(rng: Rng, opts: ValueOptions, depth = 0): unknown {
   return o;
 }
 
-/** Valid requests for every channel (typed against the map, so a new channel must get one). */
-function samples(rng: Rng, names: readonly string[], diskPaths: readonly string[]): { [C in Channel]: RequestOf<C> } {
+/** Valid requests per channel, typed against the map; a channel without one is fuzzed from an empty request. */
+function samples(rng: Rng, names: readonly string[], diskPaths: readonly string[]): { [C in Channel]?: RequestOf<C> } {
   const name = rng.pick(names);
   const path = rng.pick(diskPaths);
   const flags = rng.pick([undefined, { live: true }, { config: true }, { live: true, config: true }, {}]);
@@ -276,7 +276,7 @@ export function* fuzzCases(options: FuzzOptions = {}): Generator<FuzzCase> {
       yield { channel, payload, kind: 'random payload', mustRefuse: !isObject && payload !== undefined };
       continue;
     }
-    const base: unknown = samples(rng, names, diskPaths)[channel];
+    const base: unknown = samples(rng, names, diskPaths)[channel] ?? {};
     if (roll < 30) {
       yield { channel, payload: base, kind: 'valid', mustRefuse: false };
       continue;

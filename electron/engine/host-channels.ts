@@ -5,12 +5,13 @@ import type { ChannelApi } from '../../shared';
 import { probeHost } from './host/probe';
 import { createImage } from './qemu/img';
 import type { EngineContext } from './vms/context';
+import { tunableFeatures } from './vms/tunables';
 
 export function hostChannels(ctx: EngineContext) {
   let lastHost: string | null = null;
   return {
     hostInfo: async () => {
-      const info = await probeHost(ctx.cgroups.report(), ctx.qemuBinary);
+      const info = await probeHost({ ...ctx.cgroups.report(), features: tunableFeatures(ctx.cgroups) }, ctx.qemuBinary);
       const key = JSON.stringify(info);
       if (lastHost !== null && key !== lastHost) ctx.events.emit('host:changed', info);
       lastHost = key;

@@ -32,6 +32,10 @@ export interface CgroupBackend {
   pids(group: string): number[];
   children(group: string): string[];
 
+  /** A control file of `controller` in `group` by its kernel name, for tunables that need no rule of their own. */
+  writeFile(group: string, controller: Controller, name: string, data: string, what: string): void;
+  readFile(group: string, controller: Controller, name: string): string;
+
   setCpuShares(group: string, shares: number): void;
   /** `lastSet` lets a lossy backend (v2 weight) return exactly the value that was set. */
   getCpuShares(group: string, lastSet?: number): number;

@@ -120,6 +120,15 @@ describeOnHost(['root', 'cgroupV1'], 'cgroup hierarchy on the real v1 hierarchy'
     expect(g.getMemoryLimitMiB()).toBeNull();
   });
 
+  it('writes a control file by its v1 name (the path of a tunable without rules of its own)', async () => {
+    const g = await h.createGuest('ctl');
+    const soft = { 1: 'memory.soft_limit_in_bytes', 2: 'memory.high' };
+    g.writeControl('memory', soft, String(128 * 1024 * 1024), 'the memory soft limit');
+    expect(read('memory', g.path, 'memory.soft_limit_in_bytes')).toBe(String(128 * 1024 * 1024));
+    expect(g.readControl('memory', soft)).toBe(String(128 * 1024 * 1024));
+    expect(() => g.writeControl('memory', soft, 'lots', 'the memory soft limit')).toThrow(/the memory soft limit/);
+  });
+
   it('device ACL: /dev/null opens, a node not allowed gets EPERM, and a live denial bites at the next open', async () => {
     const g = await h.createGuest('acl');
     g.setAcl([...defaultRules().map((r) => r.rule), PTY_RULE]);

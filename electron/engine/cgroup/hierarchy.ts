@@ -13,7 +13,6 @@ import {
   MiB,
   type Controller,
   type DeviceType,
-  type Feature,
   type HostInfo,
 } from '../../../shared';
 import { checkAccess, ruleForPath, type AclRule } from './acl';
@@ -35,16 +34,6 @@ export interface HierarchyOptions {
   procRoot?: string;
   selfPid?: number;
 }
-
-export type CgroupFeature = Extract<Feature, 'cpuPriority' | 'cpuCap' | 'cpuPinning' | 'memoryLimit' | 'deviceAcl' | 'stats'>;
-const FEATURE_NEEDS: Record<CgroupFeature, Controller> = {
-  cpuPriority: 'cpu',
-  cpuCap: 'cpu',
-  cpuPinning: 'cpuset',
-  memoryLimit: 'memory',
-  deviceAcl: 'devices',
-  stats: 'cpuacct',
-};
 
 /** The cgroup layer checks its inputs too (the bench and tests call it directly), with the contract's words. */
 function checked<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -101,18 +90,14 @@ export class CgroupHierarchy {
     return [...new Set(this.backends.values())];
   }
 
-  /** What the user can tune on this host, with the reason for what is missing. */
-  features(): Record<CgroupFeature, { available: boolean; reason?: string }> {
-    const out = {} as Record<CgroupFeature, { available: boolean; reason?: string }>;
-    for (const [feature, controller] of Object.entries(FEATURE_NEEDS) as [CgroupFeature, Controller][]) {
-      const c = this.detection.controllers[controller];
-      out[feature] = c.usable ? { available: true } : { available: false, reason: `${controller} controller: ${c.reason ?? 'unavailable'}` };
-    }
-    return out;
+  /** Whether `controller` can be used on this host, and why not (what the UI shows beside a feature that needs it). */
+  availability(controller: Controller): { available: boolean; reason?: string } {
+    const c = this.detection.controllers[controller];
+    return c.usable ? { available: true } : { available: false, reason: `${controller} controller: ${c.reason ?? 'unavailable'}` };
   }
 
-  /** This host's cgroup part of host:info: mode, controllers, privilege, and what can be tuned. */
-  report(): { cgroup: HostInfo['cgroup']; privileged: boolean; features: Record<CgroupFeature, { available: boolean; reason?: string }> } {
+  /** This host's cgroup part of host:info: mode, controllers and privilege. */
+  report(): { cgroup: HostInfo['cgroup']; privileged: boolean } {
     const d = this.detection;
     return {
       cgroup: {
@@ -125,7 +110,6 @@ export class CgroupHierarchy {
         }),
       },
       privileged: d.privileged,
-      features: this.features(),
     };
   }
 
@@ -209,6 +193,15 @@ export class CgroupHierarchy {
   }
 }
 
+/** A control file's name in each cgroup version that has it. */
+export type ControlFiles = Partial<Record<1 | 2, string>>;
+
+function fileFor(files: ControlFiles, version: 1 | 2, controller: Controller): string {
+  const name = files[version];
+  if (!name) throw new CgvirtError('UNSUPPORTED', `cgroup v${version} has no such ${controller} control (${Object.values(files).join(', ')} only)`);
+  return name;
+}
+
 export interface RemoveOptions {
   /** Kill what is still inside (SIGTERM, then SIGKILL after `graceMs`) instead of refusing. */
   kill?: boolean;
@@ -260,6 +253,19 @@ export class GuestGroup {
   misplacedControllers(pid: number): Controller[] {
     const actual = this.h.groupsOfPid(pid);
     return this.h.usedControllers().filter((c) => actual[c] !== this.path);
+  }
+
+  /**
+   * Writes a control file named per cgroup version (`{1: 'memory.soft_limit_in_bytes', 2: 'memory.high'}`): how a
+   * tunable without rules of its own reaches the kernel. UNSUPPORTED when this host's version has no such file.
+   */
+  writeControl(controller: Controller, files: ControlFiles, data: string, what: string): void {
+    const b = this.h.backend(controller);
+    b.writeFile(this.path, controller, fileFor(files, b.version, controller), data, what);
+  }
+  readControl(controller: Controller, files: ControlFiles): string {
+    const b = this.h.backend(controller);
+    return b.readFile(this.path, controller, fileFor(files, b.version, controller));
   }
 
   setCpuShares(shares: number): void {

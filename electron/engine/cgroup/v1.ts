@@ -117,6 +117,13 @@ export class V1Backend implements CgroupBackend {
     return join(this.dirOf(group, controller), name);
   }
 
+  writeFile(group: string, controller: Controller, name: string, data: string, what: string): void {
+    this.write(this.file(group, controller, name), data, what);
+  }
+  readFile(group: string, controller: Controller, name: string): string {
+    return this.fs.read(this.file(group, controller, name)).trim();
+  }
+
   setCpuShares(group: string, shares: number): void {
     const f = this.file(group, 'cpu', 'cpu.shares');
     this.write(f, String(shares), `cpu_shares ${shares}`);

@@ -7,6 +7,7 @@ import { FakeCgroup2 } from '../../../testing/fake-cgroup2';
 import { detectCgroups } from './detect';
 import { CgroupHierarchy } from './hierarchy';
 import { V2Backend } from './v2';
+import { tunableFeatures } from '../vms/tunables';
 
 let fake: FakeCgroup2;
 beforeEach(() => {
@@ -98,12 +99,21 @@ describe('cgroup v2 backend (FAKE cgroup2 tree)', () => {
     expect(() => g.setCpuset('7')).toThrow(/names CPU 7, but this host offers CPUs 0-3/);
   });
 
+  it('writes a control file by its name in this version, and refuses one the version lacks', async () => {
+    const h = v2Hierarchy();
+    const g = await h.createGuest('web');
+    g.writeControl('memory', { 1: 'memory.limit_in_bytes', 2: 'memory.max' }, String(64 * 1024 * 1024), 'the memory limit');
+    expect(file('cgvirt/qemu/web', 'memory.max')).toBe(String(64 * 1024 * 1024));
+    expect(g.readControl('memory', { 2: 'memory.max' })).toBe(String(64 * 1024 * 1024));
+    expect(() => g.writeControl('memory', { 1: 'memory.soft_limit_in_bytes' }, '1', 'x')).toThrow(/cgroup v2 has no such memory control/);
+  });
+
   it('reports the device ACL as UNSUPPORTED with the reason, never pretends', async () => {
     const h = v2Hierarchy();
     const g = await h.createGuest('web');
     expect(() => g.setAcl([])).toThrow(/devices cgroup controller is unavailable: cgroup v2 has no devices files.*BPF program/);
-    expect(h.features().deviceAcl).toEqual({ available: false, reason: expect.stringMatching(/BPF/) });
-    expect(h.features().cpuPriority).toEqual({ available: true });
+    expect(tunableFeatures(h).deviceAcl).toEqual({ available: false, reason: expect.stringMatching(/BPF/) });
+    expect(tunableFeatures(h).cpuPriority).toEqual({ available: true });
   });
 
   it('reads usage_usec and memory.current as stats', async () => {

@@ -143,6 +143,15 @@ export class V2Backend implements CgroupBackend {
     return this.fs.read(join(this.dirOf(group), name)).trim();
   }
 
+  writeFile(group: string, controller: Controller, name: string, data: string, what: string): void {
+    this.need(controller);
+    this.write(group, name, data, what);
+  }
+  readFile(group: string, controller: Controller, name: string): string {
+    this.need(controller);
+    return this.read(group, name);
+  }
+
   setCpuShares(group: string, shares: number): void {
     this.need('cpu');
     this.write(group, 'cpu.weight', String(sharesToWeight(shares)), `cpu_shares ${shares}`);

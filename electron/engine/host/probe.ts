@@ -2,7 +2,7 @@
 // each feature the UI offers with the reason when it is unavailable. The cgroup part arrives as data from the cgroup
 // layer (host/ is the engine's ground floor: it imports nothing else of the engine).
 import { availableParallelism } from 'node:os';
-import type { Feature, HostInfo } from '../../../shared';
+import type { HostInfo } from '../../../shared';
 import { probeKvm } from './kvm';
 import { probeQemu } from './qemu';
 
@@ -10,7 +10,7 @@ import { probeQemu } from './qemu';
 export interface CgroupReport {
   cgroup: HostInfo['cgroup'];
   privileged: boolean;
-  features: Partial<HostInfo['features']> & Record<Exclude<Feature, 'guests' | 'kvm'>, HostInfo['features'][Feature]>;
+  features: Omit<HostInfo['features'], 'guests' | 'kvm'>;
 }
 
 export async function probeHost(cgroups: CgroupReport, qemuBinary?: string): Promise<HostInfo> {

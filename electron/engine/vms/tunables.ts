@@ -2,8 +2,8 @@
 // device ACL), with the controller it needs, how the definition asks for it, and how it is written. The same rows
 // configure a new guest's group at start and move a running guest when a value changes, so a new tunable is one row
 // here (plus its schema in shared/, its kernel file in the cgroup layer and its control in the UI).
-import { CPU_PERIOD_US, CPU_SHARES, type Controller, type Definition } from '../../../shared';
-import type { GuestGroup } from '../cgroup';
+import { CPU_PERIOD_US, CPU_SHARES, definitionSchema, type Controller, type Definition, type Feature, type HostInfo } from '../../../shared';
+import type { CgroupHierarchy, GuestGroup } from '../cgroup';
 import { diffAcl, planAcl, type AclPlan } from './acl';
 
 /** What a row writes to: the guest's group, and the ACL plan applied to it (null without a devices controller). */
@@ -16,6 +16,8 @@ export interface Tunable {
   /** The definition field the row reads (what `vm:update` reports as applied live). */
   field: 'cpu' | 'memoryLimitMiB' | 'devices';
   controller: Extract<Controller, 'cpu' | 'cpuset' | 'memory' | 'devices'>;
+  /** The feature host:info reports for it (available where the controller is usable). */
+  feature: Exclude<Feature, 'guests' | 'kvm' | 'stats'>;
   /** At start: does the definition ask for anything (absent means the kernel's default stays)? */
   wanted(def: Definition): boolean;
   /** Live: does the value differ between the guest's current settings and the next ones? */
@@ -30,6 +32,7 @@ export const TUNABLES: readonly Tunable[] = [
   {
     field: 'cpu',
     controller: 'cpu',
+    feature: 'cpuPriority',
     wanted: () => true, // cpu.shares always: a stale group's value must not carry over
     differs: (a, b) => sharesOf(a) !== sharesOf(b),
     write: (t, d) => t.group.setCpuShares(sharesOf(d)),
@@ -37,6 +40,7 @@ export const TUNABLES: readonly Tunable[] = [
   {
     field: 'cpu',
     controller: 'cpu',
+    feature: 'cpuCap',
     wanted: (d) => d.cpu.quotaUs !== undefined,
     differs: (a, b) => a.cpu.quotaUs !== b.cpu.quotaUs || a.cpu.periodUs !== b.cpu.periodUs,
     write: (t, d) => t.group.setCpuQuota(d.cpu.quotaUs ?? null, d.cpu.periodUs ?? CPU_PERIOD_US.default),
@@ -44,6 +48,7 @@ export const TUNABLES: readonly Tunable[] = [
   {
     field: 'cpu',
     controller: 'cpuset',
+    feature: 'cpuPinning',
     wanted: (d) => d.cpu.cpuset !== undefined,
     differs: (a, b) => a.cpu.cpuset !== b.cpu.cpuset,
     write: (t, d, _prev, availableCpus) => void t.group.setCpuset(d.cpu.cpuset ?? availableCpus()),
@@ -51,6 +56,7 @@ export const TUNABLES: readonly Tunable[] = [
   {
     field: 'memoryLimitMiB',
     controller: 'memory',
+    feature: 'memoryLimit',
     wanted: (d) => d.memoryLimitMiB !== undefined,
     differs: (a, b) => a.memoryLimitMiB !== b.memoryLimitMiB,
     write: (t, d) => t.group.setMemoryLimitMiB(d.memoryLimitMiB ?? null),
@@ -58,6 +64,7 @@ export const TUNABLES: readonly Tunable[] = [
   {
     field: 'devices',
     controller: 'devices',
+    feature: 'deviceAcl',
     wanted: () => true, // deny-all first, always
     differs: (a, b) => JSON.stringify(a.devices) !== JSON.stringify(b.devices),
     write: (t, d, prev) => {
@@ -75,10 +82,17 @@ export const TUNABLES: readonly Tunable[] = [
   },
 ];
 
+/** What can be tuned on this host, with the reason for what is missing: one feature per row, plus the stats. */
+export function tunableFeatures(cgroups: CgroupHierarchy): Omit<HostInfo['features'], 'guests' | 'kvm'> {
+  const rows = Object.fromEntries(TUNABLES.map((t) => [t.feature, cgroups.availability(t.controller)]));
+  return { ...rows, stats: cgroups.availability('cpuacct') } as Omit<HostInfo['features'], 'guests' | 'kvm'>;
+}
+
 /** The fields of a definition that can change on a running guest without a restart. */
 export const LIVE_FIELDS = [...new Set<string>([...TUNABLES.map((t) => t.field), 'autostart'])];
-const ALL_FIELDS = ['memoryMiB', 'vcpus', 'disks', 'cpu', 'memoryLimitMiB', 'devices', 'autostart', 'vnc'] as const;
-export type DefinitionField = (typeof ALL_FIELDS)[number];
+export type DefinitionField = Exclude<keyof Definition, 'name' | 'uuid'>;
+/** Every field a change can touch, from the schema itself: a new definition field needs no list here. */
+const ALL_FIELDS = Object.keys(definitionSchema.shape).filter((f): f is DefinitionField => f !== 'name' && f !== 'uuid');
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 export const changedFields = (a: Definition, b: Definition): DefinitionField[] => ALL_FIELDS.filter((f) => !same(a[f], b[f]));
