@@ -3,9 +3,8 @@
 // outlived the previous one, removing leftover groups, autostart, the stats sampler, and closing.
 import type { ChannelApi } from '../../shared';
 import type { EngineApi } from './api';
-import type { CgroupHierarchy } from './cgroup';
 import { hostChannels } from './host-channels';
-import type { EngineContext } from './vms/context';
+import type { EngineBase, EngineContext } from './vms/context';
 import { definitionChannels, logPathIn } from './vms/definitions';
 import { deviceChannels } from './vms/devices';
 import { diskChannels } from './vms/disks';
@@ -16,10 +15,8 @@ import { powerChannels } from './vms/power';
 import { KeyedQueue } from './vms/queue';
 import { reconnect } from './vms/reconnect';
 import type { RunningGuest } from './vms/running';
-import type { RuntimeDir } from './vms/runtime';
 import { StatsSampler } from './vms/sampler';
 import { schedChannels } from './vms/sched';
-import type { DefinitionStore } from './vms/store';
 
 /** Observers for the bench and tests (no channel reaches them): they see, they do not steer. */
 export interface EngineHooks {
@@ -29,14 +26,7 @@ export interface EngineHooks {
   onGuest?: (guest: RunningGuest) => void;
 }
 
-export interface EngineParts {
-  store: DefinitionStore;
-  runtime: RuntimeDir;
-  cgroups: CgroupHierarchy;
-  configDir: string;
-  qemuBinary?: string | undefined;
-  /** SIGTERM → SIGKILL grace for destroy. */
-  destroyGraceMs: number;
+export interface EngineParts extends EngineBase {
   statsIntervalMs?: number | undefined;
   hooks?: EngineHooks;
 }
@@ -47,20 +37,21 @@ export interface Engine extends EngineApi {
 }
 
 export function assembleEngine(p: EngineParts): Engine {
+  const { hooks, statsIntervalMs, ...base } = p;
   const events = new EngineEvents();
   const lifecycle: LifecycleContext = {
     cgroups: p.cgroups,
     runtime: p.runtime,
     qemuBinary: p.qemuBinary,
     logPath: logPathIn(p.configDir),
-    beforeCont: p.hooks?.beforeCont,
+    beforeCont: hooks?.beforeCont,
   };
-  const guests = new GuestTable(p.store, events, lifecycle, p.hooks?.onGuest);
-  const ctx: EngineContext = { ...p, queue: new KeyedQueue(), guests, events, lifecycle };
+  const guests = new GuestTable(p.store, events, lifecycle, hooks?.onGuest);
+  const ctx: EngineContext = { ...base, queue: new KeyedQueue(), guests, events, lifecycle };
   const sampler = new StatsSampler(
     () => guests.all().flatMap((r) => (r.group ? [r.group] : [])),
     (tick) => events.emit('stats:tick', tick),
-    p.statsIntervalMs,
+    statsIntervalMs,
   );
   const channels: ChannelApi = {
     ...hostChannels(ctx),

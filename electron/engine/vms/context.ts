@@ -8,7 +8,8 @@ import type { KeyedQueue } from './queue';
 import type { RuntimeDir } from './runtime';
 import type { DefinitionStore } from './store';
 
-export interface EngineContext {
+/** What the engine is made from (engine.ts takes these, plus its hooks and stats interval). */
+export interface EngineBase {
   store: DefinitionStore;
   runtime: RuntimeDir;
   cgroups: CgroupHierarchy;
@@ -16,6 +17,9 @@ export interface EngineContext {
   qemuBinary?: string | undefined;
   /** SIGTERM → SIGKILL grace for destroy. */
   destroyGraceMs: number;
+}
+
+export interface EngineContext extends EngineBase {
   /** Operations on one guest run one at a time. */
   queue: KeyedQueue;
   guests: GuestTable;
