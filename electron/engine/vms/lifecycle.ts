@@ -43,7 +43,7 @@ function stepError(name: string, step: string, e: unknown): CgvirtError {
  * skipped, not an error ("not supported → claim success"); the log says so. Returns the ACL plan applied (null when
  * the host has no devices controller).
  */
-export function configureGroup(cgroups: CgroupHierarchy, group: GuestGroup, def: Definition, note: (line: string) => void): AclPlan | null {
+function configureGroup(cgroups: CgroupHierarchy, group: GuestGroup, def: Definition, note: (line: string) => void): AclPlan | null {
   const noted = new Set<string>();
   const usable = (c: Tunable['controller']) => {
     const ctl = cgroups.detection.controllers[c];
