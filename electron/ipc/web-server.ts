@@ -9,7 +9,7 @@ import { contentSecurityPolicy } from '../csp';
 import type { EngineApi } from '../engine/api';
 import { createRouter, type Router } from './router';
 import { serveStatic } from './static-files';
-import { attachWsTransport, WS_PATH, type WsTransport } from './ws-transport';
+import { attachWsTransport, WS_PATH, type WsTransport, type WsTransportOptions } from './ws-transport';
 
 export interface WebServerOptions {
   engine: EngineApi;
@@ -24,6 +24,8 @@ export interface WebServerOptions {
   /** More page origins allowed to open the WebSocket, e.g. `http://vmhost.example:8080` when reached by DNS name. */
   extraOrigins?: readonly string[];
   router?: Router;
+  /** Per-socket limits of the WebSocket transport; each one absent is WS_LIMITS' (ws-transport.ts). */
+  wsLimits?: Pick<WsTransportOptions, 'maxInFlight' | 'maxBuffered'>;
   log?: (line: string) => void;
 }
 
@@ -116,7 +118,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const port = (server.address() as AddressInfo).port;
   const origins = pageOrigins(host, port, options.extraOrigins);
   allowedHosts = new Set(origins.map((o) => new URL(o).host));
-  const transport = attachWsTransport({ server, router, engine: options.engine, token, origins, path: WS_PATH, log });
+  const transport = attachWsTransport({
+    maxInFlight: options.wsLimits?.maxInFlight,
+    maxBuffered: options.wsLimits?.maxBuffered,
+    server,
+    router,
+    engine: options.engine,
+    token,
+    origins,
+    path: WS_PATH,
+    log,
+  });
 
   const shownHost = isUnspecified(host) ? DEFAULT_HOST : hostPart(host.replace(/^\[|\]$/g, ''));
   const origin = new URL(`http://${shownHost}:${port}`).origin;

@@ -1,7 +1,10 @@
 // The WebSocket transport over a real socket on loopback: who may connect, what frames do, events reaching every
 // socket, and a server that survives garbage. The engine behind the router is the recording test double.
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,15 +14,22 @@ import type { Router } from './router';
 import { createFakeEngine, type FakeEngine } from '../../testing/fake-engine';
 import { startWebServer, type WebServer } from './web-server';
 import { connectWsClient, type WsClient, wsUrlFor } from '../../testing/ws-client';
-import { tokenMatches } from './ws-transport';
+import { tokenMatches, WS_LIMITS } from './ws-transport';
 
 let dir: string;
 let engine: FakeEngine;
 let server: WebServer;
 const clients: WsClient[] = [];
+const tcpSockets: Socket[] = [];
 
-async function start(extra: { router?: Router; maxInFlight?: number } = {}) {
-  server = await startWebServer({ engine, staticDir: dir, router: extra.router, log: () => {} });
+async function start(extra: { router?: Router; maxInFlight?: number; maxBuffered?: number } = {}) {
+  server = await startWebServer({
+    engine,
+    staticDir: dir,
+    router: extra.router,
+    wsLimits: { maxInFlight: extra.maxInFlight, maxBuffered: extra.maxBuffered },
+    log: () => {},
+  });
 }
 async function connect(options: Parameters<typeof connectWsClient>[1] = {}) {
   const c = await connectWsClient(server.url, options);
@@ -70,12 +80,56 @@ async function rawSocket() {
   return ws;
 }
 
+/**
+ * A WebSocket client on a bare TCP socket: completes the upgrade, then stops reading (`pause()`: nothing more is
+ * read from the kernel, so once its receive buffer and the server's send buffer are full, the server must queue).
+ * Returns the socket and the server's end of the same connection (handed over by diagnostics_channel
+ * 'net.server.socket'), whose `writableLength` is what ws reports as that client's `bufferedAmount`.
+ */
+async function stalledClient(): Promise<{ socket: Socket; serverSide: Socket }> {
+  const accepted = new Map<number, Socket>();
+  const onSocket = (m: unknown) => {
+    const s = (m as { socket: Socket }).socket;
+    if (s.localPort === server.port && s.remotePort !== undefined) accepted.set(s.remotePort, s);
+  };
+  subscribe('net.server.socket', onSocket);
+  const socket = tcpConnect(server.port, '127.0.0.1');
+  tcpSockets.push(socket);
+  try {
+    await once(socket, 'connect');
+    socket.write(
+      `GET /ws?token=${server.token} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nOrigin: ${server.origin}\r\n` +
+        'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    const head = await new Promise<string>((resolve, reject) => {
+      let got = Buffer.alloc(0);
+      const onData = (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        const end = got.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        socket.off('data', onData);
+        socket.pause();
+        resolve(got.subarray(0, end).toString('latin1'));
+      };
+      socket.on('data', onData);
+      socket.once('error', reject);
+    });
+    expect(head).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    const serverSide = accepted.get(socket.localPort!);
+    expect(serverSide).toBeDefined();
+    return { socket, serverSide: serverSide! };
+  } finally {
+    unsubscribe('net.server.socket', onSocket);
+  }
+}
+
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'cgvirt-ws-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>cgvirt</title>');
   engine = createFakeEngine();
 });
 afterEach(async () => {
+  for (const s of tcpSockets.splice(0)) s.destroy();
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -189,6 +243,85 @@ describe('requests and events', () => {
     expect(refused).toMatchObject({ ok: false, error: { code: 'OPERATION_FAILED' } });
     release.forEach((r) => r());
     expect((await Promise.all(pending)).every((r) => r.ok)).toBe(true);
+  });
+
+  it('takes the in-flight limit from the option: per socket, refusing beyond it, answering again once replies are out', async () => {
+    let hold = true;
+    const release: (() => void)[] = [];
+    const slow: Router = {
+      handle: () =>
+        hold
+          ? new Promise<Result>((resolve) => release.push(() => resolve({ ok: true, value: [] })))
+          : Promise.resolve({ ok: true, value: [] }),
+    };
+    await start({ router: slow, maxInFlight: 3 });
+    const a = await connect();
+    const b = await connect();
+    const pending = Array.from({ length: 3 }, () => a.request('vm:list', {}));
+    for (const p of pending) p.catch(() => {}); // awaited below; when an assertion fails first, they reject at close
+    // The refusal comes at once, without the router (a request let through would wait for `release`).
+    const noAnswer = new Promise<string>((resolve) => setTimeout(() => resolve('no answer within 2 s'), 2000));
+    expect(await Promise.race([a.request('vm:list', {}), noAnswer])).toEqual({
+      ok: false,
+      error: { code: 'OPERATION_FAILED', message: 'too many requests in flight (3); wait for replies before sending more' },
+    });
+    // The limit is a socket's: b's request reaches the router while a is full.
+    const fromB = b.request('vm:list', {});
+    await expect.poll(() => release.length).toBe(4);
+    hold = false;
+    release.forEach((r) => r());
+    expect(await Promise.all([...pending, fromB])).toEqual(Array(4).fill({ ok: true, value: [] }));
+    expect(await a.request('vm:list', {})).toEqual({ ok: true, value: [] });
+  });
+
+  // A client that stops reading: once more than maxBuffered bytes wait in the server's queue for it, the next frame
+  // to it terminates it instead; a client that reads gets every frame and stays. Frames of 256 KiB, each pushed once
+  // the reading client has the previous one (so its queue is empty at every send). The server's queue for the stalled
+  // client is read just before each push: the cut-off must come at the first push that finds more than the limit.
+  it.each([
+    { what: 'the option', maxBuffered: 512 << 10, limit: 512 << 10 },
+    { what: 'the default (16 MiB)', maxBuffered: undefined, limit: 16 << 20 },
+  ])('cuts off a client that stops reading once more than the limit is queued to it ($what); a reading client stays', async ({ maxBuffered, limit }) => {
+    expect(WS_LIMITS.maxBuffered).toBe(16 << 20);
+    await start({ maxBuffered });
+    const reader = await connect();
+    const seen: number[] = [];
+    let arrived: (n: number) => void = () => {};
+    let lost: (e: Error) => void = () => {};
+    reader.on('vm:state', (p) => {
+      seen.push(Number(p.name.split(':')[0]));
+      arrived(seen.length);
+    });
+    reader.socket.on('close', () => lost(new Error('the reading client was disconnected')));
+    const stalled = await stalledClient();
+    expect(server.transport.clientCount).toBe(2);
+
+    const filler = 'x'.repeat(256 << 10);
+    const queuedBefore: number[] = [];
+    const maxPushes = Math.ceil((limit + (64 << 20)) / filler.length);
+    for (let i = 0; !stalled.serverSide.destroyed; i++) {
+      if (i >= maxPushes) throw new Error(`still connected after ${i} frames: queued ${stalled.serverSide.writableLength} bytes`);
+      queuedBefore.push(stalled.serverSide.writableLength);
+      const got = new Promise<number>((resolve, reject) => ((arrived = resolve), (lost = reject)));
+      engine.emit('vm:state', { name: `${i}:${filler}`, state: 'running' });
+      expect(await got).toBe(i + 1);
+    }
+    const cut = queuedBefore.length - 1;
+    // Not at once: frames were queued to it first, and the cut-off came at the first push finding more than the limit.
+    expect(cut).toBeGreaterThan(0);
+    expect(queuedBefore.slice(0, cut).filter((q) => q > limit)).toEqual([]);
+    expect(queuedBefore[cut]).toBeGreaterThan(limit);
+    expect(queuedBefore[cut]).toBeLessThanOrEqual(limit + filler.length + 1024);
+    await expect.poll(() => server.transport.clientCount).toBe(1);
+
+    // The stalled client, reading again, finds its connection closed; the reader has every frame and keeps working.
+    const closed = once(stalled.socket, 'close');
+    stalled.socket.on('error', () => {});
+    stalled.socket.resume();
+    await closed;
+    expect(seen).toEqual(Array.from({ length: cut + 1 }, (_, i) => i));
+    expect(await reader.invoke('vm:list', {})).toEqual([]);
+    expect(server.transport.clientCount).toBe(1);
   });
 });
 
