@@ -1,7 +1,8 @@
 // The page API the Electron preload exposes as `window.cgvirt`, built over an ipcRenderer-like object so it can be
 // tested without Electron. Only Node-free code here: the sandboxed preload bundles it.
 import { bridgeErrorMessage, type CgvirtApi, type Result } from '../shared/api';
-import { type EventName, isEventName } from '../shared/events';
+import { EventListeners } from '../shared/event-listeners';
+import { isEventName } from '../shared/events';
 
 /** The only two IPC channels between main and renderer: one request/response, one event stream. */
 export const INVOKE_CHANNEL = 'cgvirt:invoke';
@@ -19,16 +20,9 @@ export interface IpcRendererLike {
  * Electron's event object (its `sender` is the ipcRenderer itself).
  */
 export function createBridgeApi(ipc: IpcRendererLike): CgvirtApi {
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const listeners = new EventListeners();
   ipc.on(EVENT_CHANNEL, (_event, name, payload) => {
-    if (!isEventName(name)) return;
-    for (const listener of listeners.get(name) ?? []) {
-      try {
-        (listener as (p: unknown) => void)(payload);
-      } catch (e) {
-        console.error(`cgvirt: a '${name}' listener threw`, e);
-      }
-    }
+    if (isEventName(name)) listeners.emit(name, payload);
   });
 
   return {
@@ -40,13 +34,7 @@ export function createBridgeApi(ipc: IpcRendererLike): CgvirtApi {
     on(event, listener) {
       if (!isEventName(event)) throw new Error(`unknown event '${String(event)}'`);
       if (typeof listener !== 'function') throw new Error('listener must be a function');
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      const own = listener as (payload: never) => void;
-      set.add(own);
-      return () => {
-        set.delete(own);
-      };
+      return listeners.on(event, listener);
     },
   };
 }

@@ -5,6 +5,7 @@ export * from './constants';
 export * from './devices';
 export * from './domain';
 export * from './errors';
+export * from './event-listeners';
 export * from './events';
 export * from './guest-state';
 export * from './host';

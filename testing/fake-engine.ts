@@ -8,6 +8,7 @@ import {
   canDo,
   CHANNEL_NAMES,
   DEFAULT_DEVICE_PATHS,
+  EventListeners,
   GUEST_LIMITS,
   invalidArg,
   methodOf,
@@ -93,7 +94,7 @@ function aclOf(vm: VmInfo): AclEntry[] {
 export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
   const guests = new Map<string, VmInfo>(initial.map((v) => [v.definition.name, structuredClone(v)]));
   const faults = new Map<EngineMethod, { error: unknown; once: boolean }>();
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const listeners = new EventListeners();
   const calls: EngineCall[] = [];
   let closed = false;
   let broken: FakeEngine['broken'] = [];
@@ -110,7 +111,9 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
     return vm;
   };
   const emit = <E extends EventName>(event: E, payload: EventOf<E>) => {
-    for (const l of listeners.get(event) ?? []) (l as (p: EventOf<E>) => void)(payload);
+    listeners.emit(event, payload, (e) => {
+      throw e; // a test's listener that throws fails the test
+    });
   };
   const copy = (vm: VmInfo) => structuredClone(vm);
   const setState = (vm: VmInfo, state: VmState) => {
@@ -162,13 +165,8 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
     throwOnce: (method, error) => void faults.set(method, { error, once: true }),
     emit,
     vm: find,
-    listenerCount: () => [...listeners.values()].reduce((n, s) => n + s.size, 0),
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (payload: never) => void);
-      return () => void set.delete(listener as (payload: never) => void);
-    },
+    listenerCount: () => listeners.count,
+    on: (event, listener) => listeners.on(event, listener),
     async close() {
       record('close', []);
       closed = true;

@@ -3,6 +3,7 @@
 import WebSocket from 'ws';
 import {
   type Channel,
+  EventListeners,
   type EventName,
   type EventOf,
   isEventName,
@@ -45,7 +46,7 @@ export function wsUrlFor(pageUrl: string, token?: string | null): string {
 export function connectWsClient(pageUrl: string, options: WsClientOptions = {}): Promise<WsClient> {
   const socket = new WebSocket(wsUrlFor(pageUrl, options.token), { origin: options.origin ?? new URL(pageUrl).origin });
   const pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
-  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const listeners = new EventListeners();
   let nextId = 1;
 
   socket.on('message', (data) => {
@@ -61,7 +62,7 @@ export function connectWsClient(pageUrl: string, options: WsClientOptions = {}):
       const result = resultSchema.safeParse(frame.result);
       if (p) result.success ? p.resolve(result.data) : p.reject(new Error('server sent a malformed result'));
     } else if (isEventName(frame.event)) {
-      for (const l of listeners.get(frame.event) ?? []) (l as (p: unknown) => void)(frame.payload);
+      listeners.emit(frame.event, frame.payload);
     }
   });
   const closed = new Promise<void>((done) =>
@@ -85,12 +86,7 @@ export function connectWsClient(pageUrl: string, options: WsClientOptions = {}):
     async invoke(channel, payload) {
       return unwrapResult(await client.request(channel, payload));
     },
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      set.add(listener as (payload: never) => void);
-      return () => void set.delete(listener as (payload: never) => void);
-    },
+    on: (event, listener) => listeners.on(event, listener),
     async close() {
       if (socket.readyState !== WebSocket.CLOSED) socket.close();
       await closed;
