@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, bridgeErrorMessage, type CgvirtApi } from '../../shared';
 import { createApiClient } from './client';
 
-const rejecting = (e: unknown): CgvirtApi => ({
+const rejecting = (e: Error): CgvirtApi => ({
   invoke: () => Promise.reject(e),
   on: () => () => {},
 });

@@ -37,7 +37,7 @@ describe('access token', () => {
 
 describe('installTransport', () => {
   it('uses the API the Electron preload exposed, unchanged', () => {
-    const preload: CgvirtApi = { invoke: vi.fn(), on: vi.fn() } as unknown as CgvirtApi;
+    const preload: CgvirtApi = { invoke: vi.fn(), on: vi.fn() };
     const win = { cgvirt: preload } as unknown as Window;
     const t = installTransport(win);
     expect(t).toMatchObject({ kind: 'electron', connection: null, tokenMissing: false });
@@ -52,7 +52,7 @@ describe('installTransport', () => {
     wss.on('connection', (socket, req) => {
       paths.push(req.url ?? '');
       socket.on('message', (data) => {
-        const { id } = JSON.parse(String(data)) as { id: number };
+        const { id } = JSON.parse((data as Buffer).toString('utf8')) as { id: number };
         socket.send(JSON.stringify({ id, result: { ok: true, value: [] } }));
       });
     });

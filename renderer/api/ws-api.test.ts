@@ -3,8 +3,9 @@
 // jsdom's Event class.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WsClient, WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import { ApiError, type Result, type VmInfo } from '../../shared';
-import { connectStore, createActions } from '../store/actions';
+import { ApiError, type VmInfo } from '../../shared';
+import { createActions } from '../store/actions';
+import { connectStore } from '../store/connect';
 import { createAppStore } from '../store/store';
 import { createApiClient } from './client';
 import { createWsApi, type WsApi } from './ws-api';
@@ -57,7 +58,7 @@ async function startServer(reply: (f: Frame, socket: ServerSocket) => void, port
     server.paths.push(req.url ?? '');
     socket.on('close', () => server.sockets.delete(socket));
     socket.on('message', (data) => {
-      const f = JSON.parse(String(data)) as Frame;
+      const f = JSON.parse((data as Buffer).toString('utf8')) as Frame;
       server.frames.push(f);
       reply(f, socket);
     });
@@ -66,7 +67,8 @@ async function startServer(reply: (f: Frame, socket: ServerSocket) => void, port
   return server;
 }
 
-const answer = (socket: ServerSocket, id: number, result: Result | unknown) => socket.send(JSON.stringify({ id, result }));
+/** `result` is a Result, or something malformed on purpose. */
+const answer = (socket: ServerSocket, id: number, result: unknown) => socket.send(JSON.stringify({ id, result }));
 
 const PageWebSocket = WsClient as unknown as new (url: string) => WebSocket;
 const options = { WebSocket: PageWebSocket, backoffMs: () => 20 };

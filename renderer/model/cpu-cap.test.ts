@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capMaxPercent, capToQuota, quotaToCap } from './cpu-cap';
+import { capMaxPercent, capToQuota, formatCap, quotaToCap } from './cpu-cap';
 
 describe('CPU cap', () => {
   it('converts percent of one CPU to a CFS quota and back', () => {
@@ -21,5 +21,10 @@ describe('CPU cap', () => {
   it('offers up to one CPU per vCPU', () => {
     expect(capMaxPercent(1)).toBe(100);
     expect(capMaxPercent(4)).toBe(400);
+  });
+
+  it('says a cap in percent of one CPU, and "Unlimited" for none', () => {
+    expect(formatCap(25)).toBe('25% of one CPU');
+    expect(formatCap(null)).toBe('Unlimited');
   });
 });

@@ -17,3 +17,6 @@ export function quotaToCap(quotaUs: number | undefined, periodUs: number = CPU_P
   if (quotaUs === undefined || quotaUs === UNLIMITED_QUOTA || quotaUs <= 0) return null;
   return Math.round((quotaUs / periodUs) * 1000) / 10;
 }
+
+/** The cap as the UI says it. */
+export const formatCap = (cap: number | null) => (cap === null ? 'Unlimited' : `${cap}% of one CPU`);

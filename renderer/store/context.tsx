@@ -3,7 +3,7 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { Actions } from './actions';
-import type { AppState, AppStore } from './store';
+import type { AppState, AppStore } from './slices/app-state';
 
 interface AppContextValue {
   store: AppStore;

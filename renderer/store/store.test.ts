@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { HostInfo, StatsTick, VmInfo, VmState } from '../../shared';
+import { schedParamsOf, type HostInfo, type StatsTick, type VmInfo, type VmState } from '../../shared';
 import { testHost } from '../../testing/page-double';
-import { HISTORY_MS } from './history';
-import { MARK_MERGE_MS, createAppStore, currentShares } from './store';
+import type { AppStore } from './slices/app-state';
+import { HISTORY_MS } from './slices/history';
+import { isStale, type FetchData, type FetchKind } from './slices/fetched';
+import { MARK_MERGE_MS, currentShares } from './slices/tuning';
+import { createAppStore } from './store';
 
 const vm = (name: string, state: VmState = 'shutoff', shares?: number): VmInfo => ({
   definition: {
@@ -33,24 +36,39 @@ function loaded(...vms: VmInfo[]) {
   return store;
 }
 
+/** What a view's fetch leaves in the cache. */
+function fetchedOnce<K extends FetchKind>(store: AppStore, kind: K, key: string, data: FetchData[K]) {
+  const version = store.getState().fetchStarted(kind, key)!;
+  store.getState().fetchDone(kind, key, version, data);
+  expect(isStale(store.getState().fetched[kind][key])).toBe(false);
+}
+
 describe('store: loading', () => {
   it('keeps guests by name in natural order and selects the first', () => {
-    const s = loaded(vm('web10'), vm('web2'), vm('db')).getState();
+    const store = createAppStore();
+    // A view that fetched before the first load fetches again after it.
+    fetchedOnce(store, 'log', 'db', ['early']);
+    store.getState().loadedAll(host, [vm('web10'), vm('web2'), vm('db')]);
+    const s = store.getState();
     expect(s.names).toEqual(['db', 'web2', 'web10']);
     expect(s.selected).toBe('db');
     expect(s.loaded).toBe(true);
-    expect(s.epoch).toBe(1);
+    expect(isStale(s.fetched.log.db)).toBe(true);
   });
 
   it('keeps the selection and history of guests that still exist on a reload, drops the rest', () => {
     const store = loaded(vm('a', 'running'), vm('b', 'running'));
     store.getState().select('b');
     store.getState().statsTick(tick(1000, ['a', 'b']));
+    fetchedOnce(store, 'acl', 'a', []);
+    fetchedOnce(store, 'acl', 'b', []);
     store.getState().loadedAll(host, [vm('b', 'running')]);
     const s = store.getState();
     expect(s.selected).toBe('b');
     expect(Object.keys(s.history)).toEqual(['b']);
-    expect(s.epoch).toBe(2);
+    // Every reload makes what the views fetched stale, so they fetch it again.
+    expect(isStale(s.fetched.acl.b)).toBe(true);
+    expect(s.fetched.acl.a).toBeUndefined();
   });
 });
 
@@ -206,13 +224,15 @@ describe('store: priority', () => {
     expect(store.getState().vms.a!.definition.cpu).toMatchObject({ quotaUs: 50_000, periodUs: 100_000 });
     store.getState().schedApplied('a', [{ field: 'cpu_quota', type: 'llong', value: -1 }], { config: true });
     expect(store.getState().vms.a!.definition.cpu.quotaUs).toBeUndefined();
-    expect(store.getState().sched.a!.quotaUs).toBe(-1);
+    const quota = schedParamsOf(store.getState().fetched.sched.a!.data!).find((p) => p.field === 'cpu_quota');
+    expect(quota!.value).toBe(-1);
   });
 
   it('forgets the scheduler answer when the guest’s state changes (a start applies the saved values)', () => {
     const store = loaded(vm('a'));
     store.getState().schedApplied('a', [{ field: 'cpu_shares', type: 'ullong', value: 300 }]);
     store.getState().vmState({ name: 'a', state: 'running' });
-    expect(store.getState().sched.a).toBeUndefined();
+    expect(isStale(store.getState().fetched.sched.a)).toBe(true);
+    expect(currentShares(store.getState(), 'a')).toBe(1024);
   });
 });

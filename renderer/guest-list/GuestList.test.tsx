@@ -1,0 +1,45 @@
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineDouble, guest } from '../../testing/page-double';
+import { renderWithEngine, withPaneSize } from '../../testing/render-app';
+import { App } from '../shell/App';
+
+afterEach(cleanup);
+withPaneSize();
+
+describe('guest list', () => {
+  it('lists guests as options named by the guest, with state, priority and memory', async () => {
+    await renderWithEngine(<App kind="web" />, new EngineDouble([guest('web', 'running', { shares: 2048 }), guest('db', 'shutoff')]));
+    const list = screen.getByRole('listbox', { name: 'Guests' });
+    const web = within(list).getByRole('option', { name: 'web' });
+    expect(web.textContent).toContain('Running');
+    expect(web.textContent).toContain('2×');
+    expect(web.textContent).toContain('64 MiB');
+    expect(within(list).getByRole('option', { name: 'db' }).textContent).toContain('Shut off');
+  });
+
+  it('renders only the visible rows of a thousand guests, and moves the selection with the keyboard', async () => {
+    const many = Array.from({ length: 1000 }, (_, i) => guest(`g${String(i).padStart(4, '0')}`, 'shutoff'));
+    const { store } = await renderWithEngine(<App kind="web" />, new EngineDouble(many));
+    const list = screen.getByRole('listbox', { name: 'Guests' });
+    const rows = within(list).getAllByRole('option');
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.length).toBeLessThan(60);
+    expect(store.getState().selected).toBe('g0000');
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    expect(store.getState().selected).toBe('g0002');
+    expect(list.getAttribute('aria-activedescendant')).toBe(within(list).getByRole('option', { name: 'g0002' }).id);
+    fireEvent.keyDown(list, { key: 'End' });
+    expect(store.getState().selected).toBe('g0999');
+    fireEvent.keyDown(list, { key: 'Home' });
+    expect(store.getState().selected).toBe('g0000');
+  });
+
+  it('filters the list by name', async () => {
+    await renderWithEngine(<App kind="web" />, new EngineDouble([guest('web-1', 'shutoff'), guest('web-2', 'shutoff'), guest('db', 'shutoff')]));
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Filter guests' }), { target: { value: 'WEB' } });
+    await waitFor(() => expect(screen.queryByRole('option', { name: 'db' })).toBeNull());
+    expect(screen.getAllByRole('option').map((o) => o.getAttribute('aria-label'))).toEqual(['web-1', 'web-2']);
+  });
+});

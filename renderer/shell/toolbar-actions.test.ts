@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { toolbarActions } from './toolbar-actions';
+
+describe('toolbar actions', () => {
+  it('offers start and delete for a stopped guest, the power actions for a live one', () => {
+    for (const state of ['shutoff', 'crashed'] as const) {
+      expect(toolbarActions(state)).toEqual({ start: true, pauseResume: false, shutdown: false, forceOff: false, delete: true });
+    }
+    expect(toolbarActions('running')).toEqual({ start: false, pauseResume: true, shutdown: true, forceOff: true, delete: false });
+    expect(toolbarActions('paused')).toEqual({ start: false, pauseResume: true, shutdown: false, forceOff: true, delete: false });
+  });
+
+  it('offers nothing while QEMU starts or stops, not even Force off (the engine refuses it then)', () => {
+    for (const state of ['starting', 'stopping'] as const) {
+      expect(Object.values(toolbarActions(state)).some(Boolean)).toBe(false);
+    }
+  });
+});
