@@ -20,7 +20,7 @@ export interface IpcRendererLike {
  * Electron's event object (its `sender` is the ipcRenderer itself).
  */
 export function createBridgeApi(ipc: IpcRendererLike): CgvirtApi {
-  const listeners = new EventListeners();
+  const listeners = new EventListeners((event, e) => console.error(`cgvirt: a '${event}' listener threw`, e));
   ipc.on(EVENT_CHANNEL, (_event, name, payload) => {
     if (isEventName(name)) listeners.emit(name, payload);
   });

@@ -7,6 +7,9 @@ type Listener = (payload: never) => void;
 export class EventListeners {
   private readonly byEvent = new Map<EventName, Set<Listener>>();
 
+  /** `onError` gets what a listener threw (shared/ has no console: each side says where it goes). */
+  constructor(private readonly onError: (event: EventName, error: unknown) => void) {}
+
   /** Returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void {
     let set = this.byEvent.get(event);
@@ -17,12 +20,12 @@ export class EventListeners {
   }
 
   /** Hands `payload` to each listener of `event` (as subscribed when it began); a throw goes to `onError`. */
-  emit(event: EventName, payload: unknown, onError: (e: unknown) => void = (e) => console.error(`cgvirt: a '${event}' listener failed`, e)): void {
+  emit(event: EventName, payload: unknown): void {
     for (const l of [...(this.byEvent.get(event) ?? [])]) {
       try {
         (l as (p: unknown) => void)(payload);
       } catch (e) {
-        onError(e);
+        this.onError(event, e);
       }
     }
   }

@@ -12,9 +12,28 @@ export const CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'] as 
 export const controllerSchema = z.enum(CONTROLLERS);
 export type Controller = z.infer<typeof controllerSchema>;
 
-/** What the user can do on this host; a missing one comes with the reason and what would fix it. */
-export const FEATURES = ['guests', 'kvm', 'cpuPriority', 'cpuCap', 'cpuPinning', 'memoryLimit', 'deviceAcl', 'stats'] as const;
-export type Feature = (typeof FEATURES)[number];
+/**
+ * What the user can do on this host, each with its name in the UI and what usually fixes it when host:info says it is
+ * unavailable (after the engine's own reason). A new tunable's feature is one entry here.
+ */
+export const FEATURE_INFO = {
+  guests: { label: 'Running guests', fix: 'install QEMU (Debian: apt install qemu-system-x86) and restart cgvirt.' },
+  kvm: {
+    label: 'Hardware acceleration (KVM)',
+    fix: 'guests still run, emulated; for full speed enable virtualization (VT-x/AMD-V) in the firmware and load the kvm module.',
+  },
+  cpuPriority: { label: 'CPU priority', fix: 'run cgvirt as root, or on a host where the cpu controller is mounted and writable.' },
+  cpuCap: { label: 'CPU cap', fix: 'the cpu controller needs CFS bandwidth control (CONFIG_CFS_BANDWIDTH) and write access.' },
+  cpuPinning: { label: 'CPU pinning', fix: 'needs the cpuset controller with write access.' },
+  memoryLimit: { label: 'Memory limit', fix: 'needs the memory controller with write access.' },
+  deviceAcl: {
+    label: 'Device access control',
+    fix: 'needs the devices controller (cgroup v1) with write access; on cgroup v2 it is not available yet.',
+  },
+  stats: { label: 'Live statistics', fix: 'needs the cpuacct (v1) or cpu (v2) and memory controllers readable.' },
+} as const satisfies Record<string, { label: string; fix: string }>;
+export type Feature = keyof typeof FEATURE_INFO;
+export const FEATURES = Object.keys(FEATURE_INFO) as [Feature, ...Feature[]];
 
 const availabilitySchema = z.object({ available: z.boolean(), reason: z.string().optional() });
 

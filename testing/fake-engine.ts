@@ -94,7 +94,9 @@ function aclOf(vm: VmInfo): AclEntry[] {
 export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
   const guests = new Map<string, VmInfo>(initial.map((v) => [v.definition.name, structuredClone(v)]));
   const faults = new Map<EngineMethod, { error: unknown; once: boolean }>();
-  const listeners = new EventListeners();
+  const listeners = new EventListeners((_event, e) => {
+    throw e; // a test's listener that throws fails the test
+  });
   const calls: EngineCall[] = [];
   let closed = false;
   let broken: FakeEngine['broken'] = [];
@@ -111,9 +113,7 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
     return vm;
   };
   const emit = <E extends EventName>(event: E, payload: EventOf<E>) => {
-    listeners.emit(event, payload, (e) => {
-      throw e; // a test's listener that throws fails the test
-    });
+    listeners.emit(event, payload);
   };
   const copy = (vm: VmInfo) => structuredClone(vm);
   const setState = (vm: VmInfo, state: VmState) => {

@@ -46,7 +46,9 @@ export function wsUrlFor(pageUrl: string, token?: string | null): string {
 export function connectWsClient(pageUrl: string, options: WsClientOptions = {}): Promise<WsClient> {
   const socket = new WebSocket(wsUrlFor(pageUrl, options.token), { origin: options.origin ?? new URL(pageUrl).origin });
   const pending = new Map<number, { resolve: (r: Result) => void; reject: (e: Error) => void }>();
-  const listeners = new EventListeners();
+  const listeners = new EventListeners((_event, e) => {
+    throw e; // a test's listener that throws fails the test
+  });
   let nextId = 1;
 
   socket.on('message', (data) => {

@@ -2,14 +2,13 @@
 // `{event, payload}`. It reconnects with backoff; a call never hangs on a dead socket, it fails saying so.
 import {
   ApiError,
+  EventListeners,
   isEventName,
   resultSchema,
   toApiError,
   unwrapResult,
   type CgvirtApi,
   type Channel,
-  type EventName,
-  type EventOf,
   type RequestOf,
   type ResponseOf,
 } from '../../shared';
@@ -60,8 +59,6 @@ interface Pending {
   reject: (error: ApiError) => void;
 }
 
-type AnyListener = (payload: unknown) => void;
-
 const lost = (channel: string) =>
   new ApiError(
     'OPERATION_FAILED',
@@ -74,7 +71,7 @@ export function createWsApi(url: string, options: WsApiOptions = {}): WsApi {
   const Ws = options.WebSocket ?? globalThis.WebSocket;
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
   const pending = new Map<number, Pending>();
-  const listeners = new Map<EventName, Set<AnyListener>>();
+  const listeners = new EventListeners((event, e) => console.error(`cgvirt: a '${event}' listener failed`, e));
   const statusListeners = new Set<(s: ConnectionStatus) => void>();
   let status: ConnectionStatus = { state: 'connecting', failures: 0, opens: 0 };
   let socket: WebSocket | null = null;
@@ -124,13 +121,7 @@ export function createWsApi(url: string, options: WsApiOptions = {}): WsApi {
         p.reject(toApiError(e));
       }
     } else if (isEventName(f.event)) {
-      for (const l of [...(listeners.get(f.event) ?? [])]) {
-        try {
-          l(f.payload);
-        } catch (e) {
-          console.error(`cgvirt: a '${f.event}' listener failed`, e);
-        }
-      }
+      listeners.emit(f.event, f.payload);
     }
   };
 
@@ -208,15 +199,7 @@ export function createWsApi(url: string, options: WsApiOptions = {}): WsApi {
         }
       });
     },
-    on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      const l = listener as AnyListener;
-      set.add(l);
-      return () => {
-        set.delete(l);
-      };
-    },
+    on: (event, listener) => listeners.on(event, listener),
     status: () => status,
     onStatus(listener) {
       statusListeners.add(listener);

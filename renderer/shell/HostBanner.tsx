@@ -1,31 +1,8 @@
 // What this host cannot do, and what to do about it — from `host:info`'s features, each with the engine's reason.
 import { useState } from 'react';
-import { FEATURES, type Feature, type HostInfo } from '../../shared';
+import { FEATURE_INFO, FEATURES, type Feature, type HostInfo } from '../../shared';
 import { useApp } from '../store/context';
 import { CloseIcon, WarnIcon } from '../ui/icons';
-
-export const FEATURE_LABEL: Record<Feature, string> = {
-  guests: 'Running guests',
-  kvm: 'Hardware acceleration (KVM)',
-  cpuPriority: 'CPU priority',
-  cpuCap: 'CPU cap',
-  cpuPinning: 'CPU pinning',
-  memoryLimit: 'Memory limit',
-  deviceAcl: 'Device access control',
-  stats: 'Live statistics',
-};
-
-/** What usually fixes a missing feature, shown after the engine's reason. */
-const FEATURE_FIX: Record<Feature, string> = {
-  guests: 'install QEMU (Debian: apt install qemu-system-x86) and restart cgvirt.',
-  kvm: 'guests still run, emulated; for full speed enable virtualization (VT-x/AMD-V) in the firmware and load the kvm module.',
-  cpuPriority: 'run cgvirt as root, or on a host where the cpu controller is mounted and writable.',
-  cpuCap: 'the cpu controller needs CFS bandwidth control (CONFIG_CFS_BANDWIDTH) and write access.',
-  cpuPinning: 'needs the cpuset controller with write access.',
-  memoryLimit: 'needs the memory controller with write access.',
-  deviceAcl: 'needs the devices controller (cgroup v1) with write access; on cgroup v2 it is not available yet.',
-  stats: 'needs the cpuacct (v1) or cpu (v2) and memory controllers readable.',
-};
 
 /** Missing features, the most serious first; KVM is only advice (guests run without it). */
 export function missingFeatures(host: HostInfo): { feature: Feature; reason?: string; severe: boolean }[] {
@@ -52,8 +29,8 @@ export function HostBanner() {
         <ul className="banner__list">
           {missing.map((m) => (
             <li key={m.feature}>
-              <strong>{FEATURE_LABEL[m.feature]}:</strong> {m.reason ?? 'unavailable'}
-              <span className="muted"> — {FEATURE_FIX[m.feature]}</span>
+              <strong>{FEATURE_INFO[m.feature].label}:</strong> {m.reason ?? 'unavailable'}
+              <span className="muted"> — {FEATURE_INFO[m.feature].fix}</span>
             </li>
           ))}
         </ul>
