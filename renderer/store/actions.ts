@@ -6,6 +6,7 @@ import type { ApiClient } from '../api/client';
 import type { AppStore } from './slices/app-state';
 import { applyDevices, type ApplyDevices } from './workflows/apply-devices';
 import { applyPriority, type ApplyPriority } from './workflows/apply-priority';
+import { applySettings, type ApplySettings } from './workflows/apply-settings';
 import { guestCreation, type GuestCreation } from './workflows/create-guest';
 import { fetchGuestData, type FetchGuestData } from './workflows/fetch-guest-data';
 import { power, type Power } from './workflows/power';
@@ -21,6 +22,8 @@ export interface Actions {
   guestCreation(): GuestCreation;
   applyPriority: ApplyPriority;
   applyDevices: ApplyDevices;
+  /** Any other settings (a tunable's control, memory, autostart): vm:update with the changed fields. */
+  applySettings: ApplySettings;
 }
 
 export function createActions(client: ApiClient, store: AppStore): Actions {
@@ -57,5 +60,6 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
     guestCreation: () => guestCreation(client, store, powerAction),
     applyPriority: applyPriority(client, store),
     applyDevices: applyDevices(client, store),
+    applySettings: applySettings(client, store),
   };
 }
