@@ -58,7 +58,7 @@ async function kernelSplit(partition: string, seconds: number): Promise<Map<numb
     }
   } finally {
     for (const l of loops) l.kill('SIGKILL');
-    await Promise.all(loops.map((l) => (l.exitCode === null && l.signalCode === null ? new Promise((r) => l.once('exit', r)) : null)));
+    await Promise.all(loops.filter((l) => l.exitCode === null && l.signalCode === null).map((l) => new Promise((r) => l.once('exit', r))));
     for (const d of made) {
       for (let i = 0; i < 100; i++) {
         try {
@@ -86,8 +86,8 @@ export async function benchFidelity(opts: { quick: boolean }): Promise<Figure[]>
     }
     for (const ratio of RATIOS) {
       const shares = (value: number) => [{ field: 'cpu_shares' as const, type: 'ullong' as const, value }];
-      (await t.engine.schedSet({ name: 'hi', params: shares(1024 * ratio), flags: { live: true } })).params;
-      (await t.engine.schedSet({ name: 'lo', params: shares(1024), flags: { live: true } })).params;
+      await t.engine.schedSet({ name: 'hi', params: shares(1024 * ratio), flags: { live: true } });
+      await t.engine.schedSet({ name: 'lo', params: shares(1024), flags: { live: true } });
       const s = summarize(await windows(usage, seconds), '×');
       figures.push(
         figure({
@@ -97,7 +97,7 @@ export async function benchFidelity(opts: { quick: boolean }): Promise<Figure[]>
           floor: { label: 'kernel alone: two busy loops', summary: floor.get(ratio)! },
           details: {
             'error % vs configured': Math.abs((s.median / ratio - 1) * 100),
-            ...(KERNEL_ANCHOR[ratio] ? { 'anchor: kernel split measured with libvirt': KERNEL_ANCHOR[ratio]! } : {}),
+            ...(KERNEL_ANCHOR[ratio] ? { 'anchor: kernel split measured with libvirt': KERNEL_ANCHOR[ratio] } : {}),
           },
         }),
       );

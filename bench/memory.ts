@@ -20,7 +20,7 @@ export async function benchMemory(opts: { quick: boolean }): Promise<Figure[]> {
   });
   try {
     const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: serve.stdout! }).on('line', (l) => {
+      createInterface({ input: serve.stdout }).on('line', (l) => {
         const m = /^cgvirt serving at (\S+)$/.exec(l);
         if (m) resolve(m[1]!);
       });

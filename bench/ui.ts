@@ -23,7 +23,7 @@ function withSyntheticTicks(engine: EngineApi, names: string[]): { engine: Engin
       guests: names.map((name, i) => ({ name, cpuPercent: (Math.sin(at / 3000 + i) + 1) * 50, cpuTimeUs: at * 10 + i, memoryBytes: 32 * 2 ** 20 })),
     });
   }, 1000);
-  const proxy: EngineApi = Object.create(engine);
+  const proxy = Object.create(engine) as EngineApi;
   proxy.on = <E extends EventName>(event: E, listener: (p: EventOf<E>) => void) => {
     if (event !== 'stats:tick') return engine.on(event, listener);
     ticks.on(event, listener);

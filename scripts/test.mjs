@@ -1,14 +1,22 @@
 #!/usr/bin/env node
-// `npm test`: every suite that exists, in order, then one summary line.
-//   host programs (installed or explained) → typecheck → build → vitest (unit, renderer, integration) → Playwright e2e
+// `npm test`: every check and suite that exists, in order, then one summary line.
+//   host programs (installed or explained) → lint → format check → typecheck (one tsc per runtime) → build →
+//   vitest (unit, renderer, integration) → Playwright e2e
+// The three static checks all run before the first of them stops the run, so one run names every one that failed.
 // With CGVIRT_STRICT=1 (CI) a skipped test is a failure: a missing host capability must not pass silently.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 
 const strict = process.env.CGVIRT_STRICT === '1';
-const run = (cmd, args, env = {}) =>
-  spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status === 0;
+const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status === 0;
 const npx = (args, env) => run('npx', ['--no-install', ...args], env);
+/** Runs one step and says how long it took (CI time is a budget). */
+const timed = (name, step) => {
+  const t0 = performance.now();
+  const ok = step();
+  console.log(`cgvirt test: ${name} ${ok ? 'ok' : 'FAILED'} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return ok;
+};
 const fail = (why) => {
   console.log(`cgvirt test summary: FAILED (${why})`);
   process.exit(1);
@@ -16,8 +24,14 @@ const fail = (why) => {
 
 mkdirSync('test-results', { recursive: true });
 if (!run('node', ['scripts/host-deps.mjs', '--for', 'test'])) fail('host programs missing');
-if (!npx(['tsc', '--noEmit', '-p', 'tsconfig.json'])) fail('typecheck');
-if (!run('node', ['scripts/build.mjs', '--quiet'])) fail('build');
+const staticChecks = [
+  ['lint', () => npx(['eslint', '.'])],
+  ['format check', () => npx(['prettier', '--check', '--log-level', 'warn', '.'])],
+  ['typecheck', () => run('node', ['scripts/typecheck.mjs'])],
+];
+const staticFailures = staticChecks.filter(([name, step]) => !timed(name, step)).map(([name]) => name);
+if (staticFailures.length) fail(staticFailures.join(', '));
+if (!timed('build', () => run('node', ['scripts/build.mjs', '--quiet']))) fail('build');
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 const parts = [];
@@ -47,9 +61,6 @@ if (specs && process.argv.length <= 2) {
   if (!e2eOk && counts.failed === 0) counts.failed += 1;
 }
 
-const verdict =
-  counts.failed > 0 ? 'FAILED' : strict && counts.skipped > 0 ? 'FAILED (skips are failures under CGVIRT_STRICT=1)' : 'PASSED';
-console.log(
-  `cgvirt test summary: ${verdict}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${parts.join('; ')})`,
-);
+const verdict = counts.failed > 0 ? 'FAILED' : strict && counts.skipped > 0 ? 'FAILED (skips are failures under CGVIRT_STRICT=1)' : 'PASSED';
+console.log(`cgvirt test summary: ${verdict}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${parts.join('; ')})`);
 process.exit(verdict === 'PASSED' ? 0 : 1);
