@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toApiError } from '../shared';
-import { createBridgeApi, EVENT_CHANNEL, INVOKE_CHANNEL, type IpcRendererLike } from './bridge';
+import { createBridgeApi, type IpcRendererLike } from './bridge';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/ipc-channels';
 
 function fakeIpc(reply: unknown) {
   const sent: unknown[][] = [];

@@ -3,10 +3,8 @@
 import { bridgeErrorMessage, type CgvirtApi, type Result } from '../shared/api';
 import { EventListeners } from '../shared/event-listeners';
 import { isEventName } from '../shared/events';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/ipc-channels';
 
-/** The only two IPC channels between main and renderer: one request/response, one event stream. */
-export const INVOKE_CHANNEL = 'cgvirt:invoke';
-export const EVENT_CHANNEL = 'cgvirt:event';
 
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {

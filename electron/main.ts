@@ -16,7 +16,7 @@ import {
   type WebContents,
 } from 'electron';
 import { isCgvirtError } from '../shared';
-import { EVENT_CHANNEL } from './bridge';
+import { EVENT_CHANNEL } from './ipc/ipc-channels';
 import type { EngineApi } from './engine/api';
 import { createEngine, engineOptionsFromEnv } from './engine/index';
 import { forwardEvents, registerIpc, type TrustedPage } from './ipc/electron-transport';

@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as electron from '../testing/electron-stand-in';
 import type { FakeEngine } from '../testing/fake-engine';
-import { EVENT_CHANNEL, INVOKE_CHANNEL } from './bridge';
+import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/ipc-channels';
 import {
   blockNavigation,
   denyPermissionCheck,

@@ -1,6 +1,6 @@
 // The main window's options and guards as plain values, so a test can read every security setting without Electron
 // (main.ts checks them against Electron's types with `satisfies`). No Electron import here, by the project's rule.
-import { contentSecurityPolicy } from './csp';
+import { contentSecurityPolicy } from './ipc/csp';
 
 export const WINDOW_SIZE = { width: 1200, height: 800, minWidth: 820, minHeight: 560 } as const;
 

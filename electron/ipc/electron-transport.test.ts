@@ -1,6 +1,6 @@
 // The Electron IPC transport without Electron: the sender check on every message, the one registration, events.
 import { describe, expect, it } from 'vitest';
-import { INVOKE_CHANNEL } from '../bridge';
+import { INVOKE_CHANNEL } from './ipc-channels';
 import { createInvokeHandler, forwardEvents, type InvokeListener, isTrustedSender, registerIpc, type SenderLike, type TrustedPage } from './electron-transport';
 import { createRouter } from './router';
 import { createFakeEngine } from '../../testing/fake-engine';

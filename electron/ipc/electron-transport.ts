@@ -1,7 +1,7 @@
 // The router over Electron IPC, without importing Electron (main.ts passes ipcMain and the window in): one `handle`
 // registration whose every message is checked to come from our window's main frame showing our own page.
 import { EVENT_NAMES, type EventName, type Result } from '../../shared';
-import { INVOKE_CHANNEL } from '../bridge';
+import { INVOKE_CHANNEL } from './ipc-channels';
 import type { EngineApi } from '../engine/api';
 import type { Router } from './router';
 

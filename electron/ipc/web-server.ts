@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { contentSecurityPolicy } from '../csp';
+import { contentSecurityPolicy } from './csp';
 import type { EngineApi } from '../engine/api';
 import { createRouter, type Router } from './router';
 import { serveStatic } from './static-files';
