@@ -36,13 +36,13 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'serve (the bundled CLI, real engin
     });
     children.push(child);
     let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
+    child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
       child.on('exit', (code, signal) => done({ code, signal, stderr })),
     );
     return new Promise((resolveServe, reject) => {
       let out = '';
-      child.stdout!.on('data', (d) => {
+      child.stdout.on('data', (d) => {
         out += d;
         const m = /^cgvirt serving at (\S+)$/m.exec(out);
         if (m) resolveServe({ child, url: m[1]!, exited });

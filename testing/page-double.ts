@@ -88,7 +88,7 @@ export class EngineDouble {
       this.calls.push({ channel, payload: structuredClone(payload) });
       // Through a structured clone, as IPC and JSON carry it: the page never shares objects with the engine.
       return unwrapResult(await this.router.handle(channel, structuredClone(payload)));
-    }) as CgvirtApi['invoke'],
+    }),
     on: ((event: EventName, listener: (p: unknown) => void) => this.engine.on(event, listener)) as CgvirtApi['on'],
   };
 }

@@ -1,6 +1,7 @@
 // A Node client of the WebSocket protocol, for tests, the bench and the fuzz harness (the browser page has its own in
 // renderer/). It speaks exactly what a page would: same token, same Origin header, same frames.
 import WebSocket from 'ws';
+import { frameText } from '../electron/ipc/ws-transport';
 import {
   type Channel,
   EventListeners,
@@ -54,7 +55,7 @@ export function connectWsClient(pageUrl: string, options: WsClientOptions = {}):
   socket.on('message', (data) => {
     let frame: { id?: unknown; result?: unknown; event?: unknown; payload?: unknown };
     try {
-      frame = JSON.parse(data.toString());
+      frame = JSON.parse(frameText(data));
     } catch {
       return;
     }
@@ -62,7 +63,8 @@ export function connectWsClient(pageUrl: string, options: WsClientOptions = {}):
       const p = pending.get(frame.id);
       pending.delete(frame.id);
       const result = resultSchema.safeParse(frame.result);
-      if (p) result.success ? p.resolve(result.data) : p.reject(new Error('server sent a malformed result'));
+      if (p && result.success) p.resolve(result.data);
+      else if (p) p.reject(new Error('server sent a malformed result'));
     } else if (isEventName(frame.event)) {
       listeners.emit(frame.event, frame.payload);
     }

@@ -43,11 +43,11 @@ function tapServerSockets(port: number) {
     socket.write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
       record(chunk);
       return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as Socket['write'];
+    };
     socket.end = function (this: Socket, chunk?: unknown, ...rest: unknown[]) {
       record(chunk);
       return (end as (...a: unknown[]) => Socket).call(this, chunk, ...rest);
-    } as Socket['end'];
+    };
   };
   subscribe('net.server.socket', onSocket);
   return {

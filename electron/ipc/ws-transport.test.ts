@@ -14,7 +14,7 @@ import type { Router } from './router';
 import { createFakeEngine, type FakeEngine } from '../../testing/fake-engine';
 import { startWebServer, type WebServer } from './web-server';
 import { connectWsClient, type WsClient, wsUrlFor } from '../../testing/ws-client';
-import { tokenMatches, WS_LIMITS } from './ws-transport';
+import { frameText, tokenMatches, WS_LIMITS } from './ws-transport';
 
 let dir: string;
 let engine: FakeEngine;
@@ -68,7 +68,7 @@ function upgradeStatus(path: string, headers: Record<string, string>): Promise<n
 /** The next frame a raw socket receives, parsed. */
 const nextFrame = (ws: WebSocket) =>
   new Promise<{ id?: number; result?: Result; event?: string; payload?: unknown }>((resolve) =>
-    ws.once('message', (data) => resolve(JSON.parse(data.toString()))),
+    ws.once('message', (data) => resolve(JSON.parse(frameText(data)))),
   );
 
 async function rawSocket() {
@@ -330,7 +330,7 @@ describe('a server that survives garbage', () => {
     await start();
     const ws = await rawSocket();
     const replies: unknown[] = [];
-    ws.on('message', (d) => replies.push(JSON.parse(d.toString())));
+    ws.on('message', (d) => replies.push(JSON.parse(frameText(d))));
     ws.send('not json');
     ws.send('{"id": 1, "channel": ');
     ws.send(Buffer.from([0, 1, 2, 3]), { binary: true });
@@ -344,7 +344,7 @@ describe('a server that survives garbage', () => {
     ws.send('{"id": 4, "channel": "vm:list", "payload": {}, "__proto__": {"polluted": 1}}');
     ws.send(JSON.stringify({ id: 5, channel: 'x'.repeat(1000), payload: {} }));
     ws.send(JSON.stringify({ id: 6, channel: 'vm:nope', payload: {} }));
-    const last = new Promise((resolve) => ws.on('message', (d) => JSON.parse(d.toString()).id === 9 && resolve(null)));
+    const last = new Promise((resolve) => ws.on('message', (d) => JSON.parse(frameText(d)).id === 9 && resolve(null)));
     ws.send(JSON.stringify({ id: 9, channel: 'vm:list', payload: {} }));
     await last;
     expect(replies).toEqual([

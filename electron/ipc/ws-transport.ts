@@ -37,6 +37,12 @@ export interface WsTransport {
 export const WS_PATH = '/ws';
 export const WS_LIMITS = { maxPayload: 4 << 20, maxInFlight: 256, maxBuffered: 16 << 20, statsBuffered: 1 << 20 } as const;
 
+/** A frame's text, however ws hands the bytes over (one buffer, fragments, or an ArrayBuffer). */
+export function frameText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+}
+
 /** Constant-time comparison, also for a guess of a different length (hashing first makes the lengths equal). */
 export function tokenMatches(given: string | null | undefined, token: string): boolean {
   if (typeof given !== 'string' || token.length === 0) return false;
@@ -108,7 +114,7 @@ export function attachWsTransport(options: WsTransportOptions): WsTransport {
       if (isBinary) return; // the protocol is JSON text; a binary frame carries no id to answer
       let raw: unknown;
       try {
-        raw = JSON.parse(data.toString());
+        raw = JSON.parse(frameText(data));
       } catch {
         return; // not JSON: no id to answer
       }

@@ -116,8 +116,8 @@ export function detectCgroups(input: DetectionInput): CgroupDetection {
     // v2 has no cpuacct controller: CPU time is in every group's cpu.stat. Devices are a BPF program, not files.
     const inV2 = v2Mount && (name === 'cpuacct' || name === 'devices' || input.v2Controllers.includes(name));
     if (inV2) {
-      const reason = name === 'devices' ? V2_DEVICES_REASON : !v2Writable ? notWritableV2(v2Mount!, privileged) : undefined;
-      controllers[name] = { version: 2, mount: v2Mount!, ownPath: v2Own, usable: reason === undefined, ...(reason ? { reason } : {}) };
+      const reason = name === 'devices' ? V2_DEVICES_REASON : !v2Writable ? notWritableV2(v2Mount, privileged) : undefined;
+      controllers[name] = { version: 2, mount: v2Mount, ownPath: v2Own, usable: reason === undefined, ...(reason ? { reason } : {}) };
       continue;
     }
     controllers[name] = {

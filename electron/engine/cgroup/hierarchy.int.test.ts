@@ -24,7 +24,7 @@ function opener() {
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   children.push(child);
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const waiting: ((l: string) => void)[] = [];
   lines.on('line', (l) => waiting.shift()?.(l));
   return {
@@ -32,7 +32,7 @@ function opener() {
     open: (path: string) =>
       new Promise<string>((resolve) => {
         waiting.push((l) => resolve(l.slice(path.length + 1)));
-        child.stdin!.write(`${path}\n`);
+        child.stdin.write(`${path}\n`);
       }),
   };
 }

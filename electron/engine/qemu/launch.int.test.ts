@@ -114,7 +114,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'launching real QEMU into its cgrou
     expect(await stopQemu(g.q, { graceMs: 10_000 })).toEqual({ code: 0, signal: null });
     expect(alive(g.q.pid)).toBe(false);
     expect(g.q.kill('SIGKILL')).toBe(false);
-    expect(await readFileSync(t.logPath, 'utf8')).toMatch(/terminating on signal 15/);
+    expect(readFileSync(t.logPath, 'utf8')).toMatch(/terminating on signal 15/);
   });
 
   it('stopQemu escalates to SIGKILL for a process that ignores SIGTERM', async () => {

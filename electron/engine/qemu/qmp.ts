@@ -160,11 +160,11 @@ export class QmpClient {
         timeoutMs,
       );
       const offEvent = this.onEvent((e) => {
-        let match = false;
+        let match: boolean;
         try {
           match = predicate(e);
         } catch (err) {
-          done(() => reject(err as Error));
+          done(() => reject(err instanceof Error ? err : new Error(String(err))));
           return;
         }
         if (match) done(() => resolve(e));

@@ -83,7 +83,7 @@ export class GuestTable {
       definition: def,
       state: r.state,
       pid: r.process.pid,
-      ...(r.group ? { cgroups: r.group.paths() as Record<string, string> } : {}),
+      ...(r.group ? { cgroups: r.group.paths() } : {}),
       ...(pending.length ? { pending } : {}),
     };
   }

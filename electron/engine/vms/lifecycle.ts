@@ -60,7 +60,7 @@ function configureGroup(cgroups: CgroupHierarchy, group: GuestGroup, def: Defini
 export async function startGuest(ctx: LifecycleContext, def: Definition): Promise<RunningGuest> {
   const logPath = ctx.logPath(def.name);
   const note = (line: string) => void appendLogLine(logPath, line).catch(() => undefined);
-  const undo: (() => Promise<unknown> | unknown)[] = [];
+  const undo: (() => unknown)[] = [];
   const stages: Record<string, number> = {};
   const t0 = performance.now();
   let mark = t0;

@@ -21,13 +21,13 @@ async function engineProcess() {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   engineChildren.push(child);
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async () => JSON.parse((await lines.next()).value as string) as { ok?: boolean; value?: { pid?: number }; error?: string; ready?: number };
   await next(); // ready
   return {
     child,
     send: async (cmd: object) => {
-      child.stdin!.write(`${JSON.stringify(cmd)}\n`);
+      child.stdin.write(`${JSON.stringify(cmd)}\n`);
       const r = await next();
       if (!r.ok) throw new Error(r.error);
       return r.value!;

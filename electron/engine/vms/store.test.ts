@@ -65,7 +65,7 @@ describe('definition store', () => {
       const read = (p: fs.PathLike) => JSON.parse(readFileSync(p, 'utf8')).memoryMiB as number;
       renames.push({ from: String(from), to: String(to), temp: read(from), final: fs.existsSync(to) ? read(to) : null });
       realRename(from, to, cb);
-    }) as typeof fs.rename);
+    }));
     for (let i = 0; i < 20; i++) {
       await s.save({ ...def('w'), memoryMiB: 64 + i });
       expect(JSON.parse(readFileSync(join(dir, 'guests', 'w.json'), 'utf8')).memoryMiB).toBe(64 + i);
@@ -136,7 +136,7 @@ describe('definition store', () => {
     const file = join(dir, 'guests', 'w.json');
     const before = readFileSync(file, 'utf8');
     const rename = vi.spyOn(fs, 'rename').mockImplementation(((_from: fs.PathLike, _to: fs.PathLike, cb: fs.NoParamCallback) =>
-      cb(Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' }))) as typeof fs.rename);
+      cb(Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' }))));
     await expect(s.save({ ...def('w'), memoryMiB: 128 })).rejects.toThrow('EIO');
     expect(rename).toHaveBeenCalledWith(expect.stringMatching(/w\.json\.\w+$/), file, expect.any(Function));
     expect(readFileSync(file, 'utf8')).toBe(before);

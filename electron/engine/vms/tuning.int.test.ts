@@ -21,15 +21,15 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'tuning guests (real cgroups, real 
   afterAll(async () => t?.teardown());
 
   it('sched: live sets cpu.shares, config keeps the definition, and get reads each back', async () => {
-    (await t.engine.schedSet({ name: 'tune', params: [shares(2048)], flags: { live: true } })).params;
+    await t.engine.schedSet({ name: 'tune', params: [shares(2048)], flags: { live: true } });
     expect(file('tune', 'cpu', 'cpu.shares')).toBe('2048');
     expect((await t.engine.schedGet({ name: 'tune', flags: { live: true } })).params).toContainEqual(shares(2048));
     expect((await t.engine.schedGet({ name: 'tune', flags: { config: true } })).params).toContainEqual(shares(1024));
-    (await t.engine.schedSet({ name: 'tune', params: [shares(512), { field: 'cpu_quota', type: 'llong', value: 50000 }], flags: { live: true, config: true } })).params;
+    await t.engine.schedSet({ name: 'tune', params: [shares(512), { field: 'cpu_quota', type: 'llong', value: 50000 }], flags: { live: true, config: true } });
     expect(file('tune', 'cpu', 'cpu.shares')).toBe('512');
     expect(file('tune', 'cpu', 'cpu.cfs_quota_us')).toBe('50000');
     expect((await t.engine.vmGet({ name: 'tune' })).definition.cpu).toMatchObject({ shares: 512, quotaUs: 50000 });
-    (await t.engine.schedSet({ name: 'tune', params: [{ field: 'cpu_quota', type: 'llong', value: -1 }], flags: { live: true, config: true } })).params;
+    await t.engine.schedSet({ name: 'tune', params: [{ field: 'cpu_quota', type: 'llong', value: -1 }], flags: { live: true, config: true } });
     expect(file('tune', 'cpu', 'cpu.cfs_quota_us')).toBe('-1');
     expect((await t.engine.vmGet({ name: 'tune' })).definition.cpu.quotaUs).toBeUndefined();
   });
