@@ -24,17 +24,25 @@ export async function benchControl(opts: { quick: boolean }): Promise<Figure[]> 
     const payload = () => ({ name: 'ctl', params: [{ field: 'cpu_shares', type: 'ullong', value: flip() }], flags: { live: true } });
 
     const router = createRouter(t.engine);
-    const inProcess = await timeEach(async () => {
-      const r = await router.handle('sched:set', payload());
-      if (!r.ok) throw new Error(r.error.message);
-    }, n, 500);
+    const inProcess = await timeEach(
+      async () => {
+        const r = await router.handle('sched:set', payload());
+        if (!r.ok) throw new Error(r.error.message);
+      },
+      n,
+      500,
+    );
 
     const server = await startWebServer({ engine: t.engine, staticDir: join(t.dirs.root, 'no-ui') });
     const client = await connectWsClient(server.url);
-    const overWs = await timeEach(async () => {
-      const r = await client.request('sched:set', payload());
-      if (!r.ok) throw new Error(r.error.message);
-    }, n, 500);
+    const overWs = await timeEach(
+      async () => {
+        const r = await client.request('sched:set', payload());
+        if (!r.ok) throw new Error(r.error.message);
+      },
+      n,
+      500,
+    );
     await client.close();
     await server.close();
 
@@ -48,7 +56,7 @@ export async function benchControl(opts: { quick: boolean }): Promise<Figure[]> 
         title: 'sched:set cpu_shares, WebSocket round trip',
         summary: ws,
         floor,
-        details: { ...anchors, 'vs libvirt API': `${(VIRSH_API_MS * 1000 / ws.median).toFixed(1)}× faster` },
+        details: { ...anchors, 'vs libvirt API': `${((VIRSH_API_MS * 1000) / ws.median).toFixed(1)}× faster` },
       }),
     ];
   } finally {

@@ -27,7 +27,7 @@ type Part = keyof typeof PARTS;
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] ?? '' : '';
+const onlyArg = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '') : '';
 const only = (onlyArg ? onlyArg.split(',') : Object.keys(PARTS)) as Part[];
 const unknown = only.filter((p) => !(p in PARTS));
 if (unknown.length) {

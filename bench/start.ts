@@ -16,8 +16,26 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function bareQemu(binary: string, dir: string, image: string, i: number): Promise<{ readyMs: number; stopMs: number }> {
   const sock = join(dir, `bare-${i}.qmp`);
   const t0 = performance.now();
-  const child = spawn(binary, ['-machine', 'pc', '-accel', 'tcg', '-m', '32', '-nodefaults', '-display', 'none', '-S',
-    '-qmp', `unix:${sock},server=on,wait=off`, '-drive', `file=${image},format=raw,if=virtio`], { stdio: 'ignore' });
+  const child = spawn(
+    binary,
+    [
+      '-machine',
+      'pc',
+      '-accel',
+      'tcg',
+      '-m',
+      '32',
+      '-nodefaults',
+      '-display',
+      'none',
+      '-S',
+      '-qmp',
+      `unix:${sock},server=on,wait=off`,
+      '-drive',
+      `file=${image},format=raw,if=virtio`,
+    ],
+    { stdio: 'ignore' },
+  );
   let qmp: QmpClient | null = null;
   while (!qmp) {
     try {

@@ -24,20 +24,33 @@ export async function benchStats(partition: string, opts: { quick: boolean }): P
         join('/sys/fs/cgroup/memory', g.path, 'memory.usage_in_bytes'),
       ]);
       const raw = await timeEach(() => files.forEach((f) => readFileSync(f, 'utf8')), opts.quick ? 10 : 30, 3);
-      const s = summarize(ticks.map((us) => us / 1000), 'ms');
+      const s = summarize(
+        ticks.map((us) => us / 1000),
+        'ms',
+      );
       figures.push(
         figure({
           id: `stats.tick.${count}`,
           title: `one stats tick, ${count} guest groups`,
           summary: s,
-          floor: { label: 'raw reads of the same files', summary: summarize(raw.map((us) => us / 1000), 'ms') },
+          floor: {
+            label: 'raw reads of the same files',
+            summary: summarize(
+              raw.map((us) => us / 1000),
+              'ms',
+            ),
+          },
           details: { 'per guest (µs)': (s.median * 1000) / count },
         }),
       );
     }
     // The sampler as the engine runs it: a timer at 1 tick/s over 1000 groups; the process's CPU time over wall time.
     const seconds = opts.quick ? 5 : 15;
-    const sampler = new StatsSampler(() => groups, () => undefined, 1000);
+    const sampler = new StatsSampler(
+      () => groups,
+      () => undefined,
+      1000,
+    );
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     sampler.start();

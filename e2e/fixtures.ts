@@ -53,14 +53,15 @@ export const test = base.extend<{ served: Served }>({
         dirs,
         image: (kind, file) => writeBootImage(dirs.root, kind, file),
         cgroupFile: (guest, controller, file) => readFileSync(join(group(guest, controller), file), 'utf8'),
-        groupExists: (guest) => ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'].some((c) => {
-          try {
-            readFileSync(join(group(guest, c), 'cgroup.procs'));
-            return true;
-          } catch {
-            return false;
-          }
-        }),
+        groupExists: (guest) =>
+          ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'].some((c) => {
+            try {
+              readFileSync(join(group(guest, c), 'cgroup.procs'));
+              return true;
+            } catch {
+              return false;
+            }
+          }),
       });
     } finally {
       const gone = new Promise((r) => child.once('exit', r));

@@ -9,7 +9,12 @@ const focusedName = (page: Page) =>
     const el = document.activeElement as HTMLElement | null;
     if (!el) return '';
     const labelled = el.getAttribute('aria-labelledby');
-    const byId = labelled ? labelled.split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ') : '';
+    const byId = labelled
+      ? labelled
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' ')
+      : '';
     const label = (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
     return (el.getAttribute('aria-label') || byId || label || el.textContent || '').trim();
   });

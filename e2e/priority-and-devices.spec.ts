@@ -75,7 +75,10 @@ test('two guests: priority 2× gives 67%/33% and cpu.shares 2048; /dev/urandom d
   for (const name of ['alpha', 'beta']) {
     await row(page, name).click();
     await page.getByRole('button', { name: 'Force off', exact: true }).click();
-    await page.getByRole('alertdialog').getByRole('button', { name: /Force off/ }).click();
+    await page
+      .getByRole('alertdialog')
+      .getByRole('button', { name: /Force off/ })
+      .click();
     await expect(row(page, name)).toContainText(/shut off/i);
   }
   expect(served.groupExists('alpha')).toBe(false);

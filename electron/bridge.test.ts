@@ -32,7 +32,9 @@ describe('the preload bridge', () => {
 
   it('invoke rejects with an Error whose message carries the code, which toApiError reads back', async () => {
     const { ipc } = fakeIpc({ ok: false, error: { code: 'NO_DOMAIN', message: "no guest named 'x'" } });
-    const error = await createBridgeApi(ipc).invoke('vm:get', { name: 'x' }).catch((e: unknown) => e);
+    const error = await createBridgeApi(ipc)
+      .invoke('vm:get', { name: 'x' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe("[NO_DOMAIN] no guest named 'x'");
     // What the renderer sees after contextBridge and Electron's own prefix:

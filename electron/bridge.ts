@@ -5,7 +5,6 @@ import { EventListeners } from '../shared/event-listeners';
 import { isEventName } from '../shared/events';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/ipc-channels';
 
-
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;

@@ -21,14 +21,7 @@ import type { EngineApi } from './engine/api';
 import { createEngine, engineOptionsFromEnv } from './engine/index';
 import { forwardEvents, registerIpc, type TrustedPage } from './ipc/electron-transport';
 import { createRouter } from './ipc/router';
-import {
-  blockNavigation,
-  denyPermissionCheck,
-  denyPermissionRequest,
-  denyWindowOpen,
-  windowOptions,
-  withCsp,
-} from './window-options';
+import { blockNavigation, denyPermissionCheck, denyPermissionRequest, denyWindowOpen, windowOptions, withCsp } from './window-options';
 import { fitToDisplays, readWindowState, saveWindowState } from './window-state';
 
 const indexHtml = fileURLToPath(new URL('../renderer/index.html', import.meta.url));
@@ -65,7 +58,10 @@ function stateFile() {
 
 async function createWindow(): Promise<void> {
   const saved = await readWindowState(stateFile());
-  const bounds = fitToDisplays(saved, screen.getAllDisplays().map((d) => d.workArea));
+  const bounds = fitToDisplays(
+    saved,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const options = windowOptions({ preload, bounds, devTools: !app.isPackaged }) satisfies BrowserWindowConstructorOptions;
   const win = new BrowserWindow(options);
   mainWindow = win;
@@ -91,15 +87,7 @@ function menu(): MenuItemConstructorOptions[] {
     },
     {
       label: '&Edit',
-      submenu: [
-        { role: 'undo' },
-        { role: 'redo' },
-        { type: 'separator' },
-        { role: 'cut' },
-        { role: 'copy' },
-        { role: 'paste' },
-        { role: 'selectAll' },
-      ],
+      submenu: [{ role: 'undo' }, { role: 'redo' }, { type: 'separator' }, { role: 'cut' }, { role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }],
     },
     {
       label: '&View',
@@ -125,9 +113,7 @@ function menu(): MenuItemConstructorOptions[] {
               type: 'info',
               title: 'About cgvirt',
               message: `cgvirt ${app.getVersion()}`,
-              detail:
-                'A virtual-machine manager where every QEMU guest runs in its own cgroup.\n' +
-                'The same UI runs in a browser with: npm run serve',
+              detail: 'A virtual-machine manager where every QEMU guest runs in its own cgroup.\n' + 'The same UI runs in a browser with: npm run serve',
             }),
         },
       ],
@@ -138,9 +124,7 @@ function menu(): MenuItemConstructorOptions[] {
 async function ready() {
   session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
   session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
-    callback({ responseHeaders: withCsp(details.responseHeaders) }),
-  );
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCsp(details.responseHeaders) }));
   Menu.setApplicationMenu(Menu.buildFromTemplate(menu()));
 
   let started: EngineApi;

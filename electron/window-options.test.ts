@@ -16,15 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as electron from '../testing/electron-stand-in';
 import type { FakeEngine } from '../testing/fake-engine';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/ipc-channels';
-import {
-  blockNavigation,
-  denyPermissionCheck,
-  denyPermissionRequest,
-  denyWindowOpen,
-  WINDOW_CSP,
-  windowOptions,
-  withCsp,
-} from './window-options';
+import { blockNavigation, denyPermissionCheck, denyPermissionRequest, denyWindowOpen, WINDOW_CSP, windowOptions, withCsp } from './window-options';
 
 const options = windowOptions({ preload: '/app/dist/electron/preload.cjs', bounds: { width: 1000, height: 700 }, devTools: false });
 
@@ -140,9 +132,7 @@ describe('main.ts, run against the Electron stand-in', () => {
 
   it('creates exactly one window, with exactly the options of windowOptions: isolated, sandboxed, no Node', () => {
     expect(BrowserWindow.instances).toHaveLength(1);
-    expect(win.options).toEqual(
-      windowOptions({ preload: preloadPath, bounds: { x: 40, y: 30, width: 1000, height: 700 }, devTools: !app.isPackaged }),
-    );
+    expect(win.options).toEqual(windowOptions({ preload: preloadPath, bounds: { x: 40, y: 30, width: 1000, height: 700 }, devTools: !app.isPackaged }));
     expect((win.options as { webPreferences: unknown }).webPreferences).toEqual({
       preload: preloadPath,
       contextIsolation: true,
@@ -314,7 +304,10 @@ describe('preload.ts, run against the Electron stand-in', () => {
   });
 
   it('talks on the two cgvirt channels only: invoke on cgvirt:invoke, events from cgvirt:event', async () => {
-    const api = contextBridge.exposed[0]![1] as { invoke: (c: string, p: unknown) => Promise<unknown>; on: (e: string, l: (p: unknown) => void) => () => void };
+    const api = contextBridge.exposed[0]![1] as {
+      invoke: (c: string, p: unknown) => Promise<unknown>;
+      on: (e: string, l: (p: unknown) => void) => () => void;
+    };
     expect(ipcRenderer.registrations.map((r) => [r.method, r.event])).toEqual([['on', EVENT_CHANNEL]]);
     ipcRenderer.answer = () => ({ ok: true, value: [{ name: 'web' }] });
     expect(await api.invoke('vm:list', {})).toEqual([{ name: 'web' }]);

@@ -49,8 +49,7 @@ export const denyWindowOpen = () => ({ action: 'deny' }) as const;
 export const blockNavigation = (event: { preventDefault(): void }) => event.preventDefault();
 
 /** `setPermissionRequestHandler`: camera, notifications, anything: no. */
-export const denyPermissionRequest = (_webContents: unknown, _permission: string, callback: (granted: boolean) => void) =>
-  callback(false);
+export const denyPermissionRequest = (_webContents: unknown, _permission: string, callback: (granted: boolean) => void) => callback(false);
 
 /** `setPermissionCheckHandler`. */
 export const denyPermissionCheck = () => false;

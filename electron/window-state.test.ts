@@ -22,7 +22,15 @@ describe('window state file', () => {
   it('falls back to defaults for a missing, damaged or hostile file', async () => {
     const file = join(dir, 'window-state.json');
     expect(await readWindowState(file)).toEqual(DEFAULT_WINDOW_STATE);
-    for (const text of ['{', 'null', '[]', '{"width":"big","height":900}', '{"width":1e9,"height":900}', '{"width":10,"height":10}', '{"width":1000,"height":700,"__proto__":{"x":1},"evil":1}']) {
+    for (const text of [
+      '{',
+      'null',
+      '[]',
+      '{"width":"big","height":900}',
+      '{"width":1e9,"height":900}',
+      '{"width":10,"height":10}',
+      '{"width":1000,"height":700,"__proto__":{"x":1},"evil":1}',
+    ]) {
       writeFileSync(file, text);
       const state = await readWindowState(file);
       expect(state.width).toBeGreaterThanOrEqual(820);
@@ -40,6 +48,9 @@ describe('fitting to the screens there are', () => {
     expect(fitToDisplays({ x: 100, y: -500, width: 1200, height: 800, maximized: false }, [screen])).toEqual({ width: 1200, height: 800 });
   });
   it('cuts the size to the largest screen', () => {
-    expect(fitToDisplays({ width: 5000, height: 3000, maximized: false }, [screen, { x: 1920, y: 0, width: 1280, height: 1024 }])).toEqual({ width: 1920, height: 1080 });
+    expect(fitToDisplays({ width: 5000, height: 3000, maximized: false }, [screen, { x: 1920, y: 0, width: 1280, height: 1024 }])).toEqual({
+      width: 1920,
+      height: 1080,
+    });
   });
 });

@@ -43,8 +43,6 @@ export function fitToDisplays(state: WindowState, workAreas: readonly Area[]): W
   if (state.x === undefined || state.y === undefined) return { width, height };
   // The top strip (where the title bar is) must be on some screen, at least 100 px of it, or the user cannot drag it.
   const { x, y } = state;
-  const visible = workAreas.some(
-    (a) => y >= a.y && y < a.y + a.height && Math.min(x + width, a.x + a.width) - Math.max(x, a.x) >= 100,
-  );
+  const visible = workAreas.some((a) => y >= a.y && y < a.y + a.height && Math.min(x + width, a.x + a.width) - Math.max(x, a.x) >= 100);
   return visible ? { x, y, width, height } : { width, height };
 }

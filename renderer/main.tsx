@@ -21,7 +21,11 @@ connectStore(client, store, actions);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <AppProvider store={store} actions={actions}>
-      <App kind={transport.kind} tokenMissing={transport.tokenMissing} onRetryConnection={transport.connection ? () => transport.connection?.retryNow() : undefined} />
+      <App
+        kind={transport.kind}
+        tokenMissing={transport.tokenMissing}
+        onRetryConnection={transport.connection ? () => transport.connection?.retryNow() : undefined}
+      />
     </AppProvider>
   </StrictMode>,
 );

@@ -34,7 +34,12 @@ const wanted = [
   { what: 'qemu-img', pkg: 'qemu-utils', have: () => onPath('qemu-img'), for: ['start', 'test', 'bench'] },
   { what: '/usr/bin/chromium', pkg: 'chromium', have: () => exists('/usr/bin/chromium'), for: ['test', 'bench'] },
   // Without any font, Chromium renders text as boxes in the e2e screenshots.
-  { what: 'a font for Chromium', pkg: 'fonts-dejavu-core', have: () => exists('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', constants.R_OK) || !exists('/usr/bin/apt-get'), for: ['test', 'bench'] },
+  {
+    what: 'a font for Chromium',
+    pkg: 'fonts-dejavu-core',
+    have: () => exists('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', constants.R_OK) || !exists('/usr/bin/apt-get'),
+    for: ['test', 'bench'],
+  },
 ];
 const missing = wanted.filter((w) => w.for.includes(purpose) && !w.have());
 if (missing.length === 0) process.exit(0);

@@ -23,11 +23,9 @@ const readFlags = z
   .optional();
 
 /** An image the engine creates for a new guest: a plain file name inside the engine's images directory. */
-export const imageFileNameSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
-    error: 'image file name must be 1 to 128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
-  });
+export const imageFileNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+  error: 'image file name must be 1 to 128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+});
 
 const vmUpdateResultSchema = z.object({
   info: vmInfoSchema,
@@ -97,7 +95,11 @@ export const channels = {
     request: z.strictObject({
       fileName: imageFileNameSchema,
       format: z.enum(DISK_FORMATS),
-      sizeMiB: z.number().int().min(1).max(16 * 1024 * 1024),
+      sizeMiB: z
+        .number()
+        .int()
+        .min(1)
+        .max(16 * 1024 * 1024),
     }),
     response: z.object({ path: z.string() }),
   },

@@ -7,15 +7,7 @@ export const PTY_MAJOR = 136;
  * Device nodes every guest may open unless the user says otherwise. A node missing on the host is skipped,
  * not an error (most hosts here have no /dev/kvm).
  */
-export const DEFAULT_DEVICE_PATHS = [
-  '/dev/null',
-  '/dev/full',
-  '/dev/zero',
-  '/dev/random',
-  '/dev/urandom',
-  '/dev/ptmx',
-  '/dev/kvm',
-] as const;
+export const DEFAULT_DEVICE_PATHS = ['/dev/null', '/dev/full', '/dev/zero', '/dev/random', '/dev/urandom', '/dev/ptmx', '/dev/kvm'] as const;
 export type DefaultDevicePath = (typeof DEFAULT_DEVICE_PATHS)[number];
 
 /** libvirt's `cpu_shares` range and default; the API speaks these on every backend. */

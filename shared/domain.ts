@@ -1,21 +1,13 @@
 import { z } from 'zod';
-import {
-  CPU_PERIOD_US,
-  CPU_QUOTA_US,
-  CPU_SHARES,
-  DEFAULT_DEVICE_PATHS,
-  GUEST_LIMITS,
-} from './constants';
+import { CPU_PERIOD_US, CPU_QUOTA_US, CPU_SHARES, DEFAULT_DEVICE_PATHS, GUEST_LIMITS } from './constants';
 import { guestNameSchema, quoteName } from './names';
 
 const encoder = new TextEncoder();
 
 const intIn = (what: string, min: number, max: number) =>
-  z
-    .number({ error: (i) => `${what} must be a number, not ${typeOfInput(i.input)}` })
-    .refine((v) => Number.isInteger(v) && v >= min && v <= max, {
-      error: (i) => `${what} '${String(i.input)}' must be an integer in range [${min}, ${max}]`,
-    });
+  z.number({ error: (i) => `${what} must be a number, not ${typeOfInput(i.input)}` }).refine((v) => Number.isInteger(v) && v >= min && v <= max, {
+    error: (i) => `${what} '${String(i.input)}' must be an integer in range [${min}, ${max}]`,
+  });
 
 export const typeOfInput = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
@@ -106,10 +98,7 @@ const definitionFields = {
 };
 
 /** Rules that need more than one field; the same for define, update and the stored file. */
-function checkDefinition(
-  d: { disks: { path: string }[]; memoryMiB: number; memoryLimitMiB?: number | undefined },
-  ctx: z.RefinementCtx,
-) {
+function checkDefinition(d: { disks: { path: string }[]; memoryMiB: number; memoryLimitMiB?: number | undefined }, ctx: z.RefinementCtx) {
   const seen = new Set<string>();
   d.disks.forEach((disk, i) => {
     if (seen.has(disk.path)) {
@@ -127,15 +116,11 @@ function checkDefinition(
 }
 
 /** What `vm:define` and `vm:update` take: the uuid is optional and assigned on define. */
-export const definitionInputSchema = z
-  .strictObject({ ...definitionFields, uuid: uuidSchema.optional() })
-  .superRefine(checkDefinition);
+export const definitionInputSchema = z.strictObject({ ...definitionFields, uuid: uuidSchema.optional() }).superRefine(checkDefinition);
 export type DefinitionInput = z.input<typeof definitionInputSchema>;
 
 /** A stored guest definition (one JSON file per guest). */
-export const definitionSchema = z
-  .strictObject({ ...definitionFields, uuid: uuidSchema })
-  .superRefine(checkDefinition);
+export const definitionSchema = z.strictObject({ ...definitionFields, uuid: uuidSchema }).superRefine(checkDefinition);
 export type Definition = z.output<typeof definitionSchema>;
 
 export const VM_STATES = ['shutoff', 'starting', 'running', 'paused', 'stopping', 'crashed'] as const;
@@ -159,7 +144,5 @@ export type VmInfo = z.infer<typeof vmInfoSchema>;
 export const brokenDefinitionSchema = z.object({ file: z.string(), reason: z.string() });
 export type BrokenDefinition = z.infer<typeof brokenDefinitionSchema>;
 
-export const scopeFlagsSchema = z
-  .strictObject({ live: z.boolean().optional(), config: z.boolean().optional() })
-  .optional();
+export const scopeFlagsSchema = z.strictObject({ live: z.boolean().optional(), config: z.boolean().optional() }).optional();
 export type ScopeFlags = z.infer<typeof scopeFlagsSchema>;

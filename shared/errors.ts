@@ -5,14 +5,7 @@ import { z } from 'zod';
  * OPERATION_INVALID an operation the guest's state forbids (the state is named); OPERATION_FAILED the host or QEMU
  * refused (the step is named); UNSUPPORTED a missing host capability (which one); INTERNAL a bug (no details cross).
  */
-export const ERROR_CODES = [
-  'INVALID_ARG',
-  'NO_DOMAIN',
-  'OPERATION_INVALID',
-  'OPERATION_FAILED',
-  'UNSUPPORTED',
-  'INTERNAL',
-] as const;
+export const ERROR_CODES = ['INVALID_ARG', 'NO_DOMAIN', 'OPERATION_INVALID', 'OPERATION_FAILED', 'UNSUPPORTED', 'INTERNAL'] as const;
 export const errorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 

@@ -65,5 +65,4 @@ export function resolveScope(flags: ScopeFlags, running: boolean): { live: boole
 }
 
 /** The scope the UI asks for: live and saved on a live guest, saved only otherwise. */
-export const uiScope = (state: VmState): { live?: boolean; config: boolean } =>
-  isLive(state) ? { live: true, config: true } : { config: true };
+export const uiScope = (state: VmState): { live?: boolean; config: boolean } => (isLive(state) ? { live: true, config: true } : { config: true });

@@ -20,11 +20,7 @@ type AnySchema = z.core.$ZodType;
 /** A path as a reader writes it: `disks[0].path`; the request itself is `payload`. */
 export function formatPath(path: readonly PropertyKey[], rootLabel = 'payload'): string {
   if (path.length === 0) return rootLabel;
-  return path
-    .map((seg, i) =>
-      typeof seg === 'number' ? `[${seg}]` : `${i === 0 ? '' : '.'}${quoteName(String(seg), 40)}`,
-    )
-    .join('');
+  return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : `${i === 0 ? '' : '.'}${quoteName(String(seg), 40)}`)).join('');
 }
 
 /** The schema that validates the value at `path`, looking through optional/default/pipe wrappers. */
@@ -125,9 +121,7 @@ function reword(issue: RawIssue, root: AnySchema): string {
       return `unknown field${issue.keys.length === 1 ? '' : 's'} ${unknown}${allowed}`;
     }
     case 'invalid_union': {
-      const expected = [
-        ...new Set(issue.errors.flat().flatMap((i) => (i.code === 'invalid_type' && i.path.length === 0 ? [article(i.expected)] : []))),
-      ];
+      const expected = [...new Set(issue.errors.flat().flatMap((i) => (i.code === 'invalid_type' && i.path.length === 0 ? [article(i.expected)] : [])))];
       return expected.length ? `must be ${expected.join(' or ')}, not ${describeInput(input)}` : 'matches none of the allowed forms';
     }
     case 'invalid_format':

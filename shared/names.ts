@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { GUEST_NAME_MAX_BYTES } from './constants';
 
-export const GUEST_NAME_RULE =
-  `a guest name is 1 to ${GUEST_NAME_MAX_BYTES} bytes of UTF-8, not '.' or '..', ` +
-  `without '/', NUL or control characters`;
+export const GUEST_NAME_RULE = `a guest name is 1 to ${GUEST_NAME_MAX_BYTES} bytes of UTF-8, not '.' or '..', ` + `without '/', NUL or control characters`;
 
 const encoder = new TextEncoder();
 // C0 controls, DEL and C1 controls: they break logs, terminals and /proc output, and NUL ends a C string.

@@ -277,7 +277,10 @@ export const dialog = {
 
 export const screen = {
   /** What `getAllDisplays()` answers. */
-  displays: [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] as { id: number; workArea: { x: number; y: number; width: number; height: number } }[],
+  displays: [{ id: 1, workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] as {
+    id: number;
+    workArea: { x: number; y: number; width: number; height: number };
+  }[],
   getAllDisplays() {
     record('screen.getAllDisplays', []);
     return screen.displays;

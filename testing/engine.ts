@@ -72,7 +72,7 @@ export async function startEngineHarness(options: HarnessOptions = {}, dirs = ne
   const t: EngineHarness = {
     engine,
     dirs,
-    qmpQuery: async <T,>(name: string, command: QmpQuery) => {
+    qmpQuery: async <T>(name: string, command: QmpQuery) => {
       const g = current(name);
       if (!g) throw new Error(`guest '${name}' is not running`);
       return g.qmp.execute<T>(command);

@@ -22,7 +22,10 @@ const CONTROLLER_FILES: Record<string, Record<string, string>> = {
 export class FakeCgroup2 implements CgroupFs {
   readonly root: string;
 
-  constructor(controllers = ['cpuset', 'cpu', 'io', 'memory', 'pids'], readonly cpus = '0-3') {
+  constructor(
+    controllers = ['cpuset', 'cpu', 'io', 'memory', 'pids'],
+    readonly cpus = '0-3',
+  ) {
     this.root = mkdtempSync(join(tmpdir(), 'cgvirt-fake-cgroup2-'));
     writeFileSync(join(this.root, 'cgroup.controllers'), controllers.join(' '));
     writeFileSync(join(this.root, 'cgroup.subtree_control'), '');
@@ -47,7 +50,12 @@ export class FakeCgroup2 implements CgroupFs {
     return readFileSync(file, 'utf8').split(/\s+/).filter(Boolean);
   }
   private groupDirs(dir = this.root): string[] {
-    return [dir, ...readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).flatMap((e) => this.groupDirs(join(dir, e.name)))];
+    return [
+      dir,
+      ...readdirSync(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .flatMap((e) => this.groupDirs(join(dir, e.name))),
+    ];
   }
 
   read(path: string): string {
@@ -57,7 +65,9 @@ export class FakeCgroup2 implements CgroupFs {
     return existsSync(path);
   }
   children(path: string): string[] {
-    return readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    return readdirSync(path, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
   }
 
   mkdir(dir: string): void {

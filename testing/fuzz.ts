@@ -1,16 +1,7 @@
 // A fuzz harness for the router, whatever carries the requests (in-process, WebSocket): thousands of random and hostile
 // payloads across every channel, each reply checked to be a typed error or an answer valid against the channel's
 // response schema. INTERNAL counts as a failure: it means a handler or the engine let an unexpected throw escape.
-import {
-  type Channel,
-  CHANNEL_NAMES,
-  channels,
-  DEFAULT_DEVICE_PATHS,
-  ERROR_CODES,
-  type ErrorCode,
-  type RequestOf,
-  resultSchema,
-} from '../shared';
+import { type Channel, CHANNEL_NAMES, channels, DEFAULT_DEVICE_PATHS, ERROR_CODES, type ErrorCode, type RequestOf, resultSchema } from '../shared';
 
 /** Sends one request and resolves with the router's raw reply (a Result, if the transport is right). */
 export type FuzzSend = (channel: unknown, payload: unknown) => Promise<unknown>;

@@ -5,17 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  ACTION_CHANNEL,
-  canDo,
-  definitionSchema,
-  GUEST_ACTIONS,
-  isCgvirtError,
-  methodOf,
-  VM_STATES,
-  type GuestAction,
-  type VmState,
-} from '../shared';
+import { ACTION_CHANNEL, canDo, definitionSchema, GUEST_ACTIONS, isCgvirtError, methodOf, VM_STATES, type GuestAction, type VmState } from '../shared';
 import { EngineEvents } from '../electron/engine/vms/events';
 import { GuestTable } from '../electron/engine/vms/guests';
 import type { RunningGuest } from '../electron/engine/vms/running';

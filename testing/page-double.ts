@@ -84,11 +84,11 @@ export class EngineDouble {
   }
 
   readonly api: CgvirtApi = {
-    invoke: (async (channel: Channel, payload: unknown) => {
+    invoke: async (channel: Channel, payload: unknown) => {
       this.calls.push({ channel, payload: structuredClone(payload) });
       // Through a structured clone, as IPC and JSON carry it: the page never shares objects with the engine.
       return unwrapResult(await this.router.handle(channel, structuredClone(payload)));
-    }),
+    },
     on: ((event: EventName, listener: (p: unknown) => void) => this.engine.on(event, listener)) as CgvirtApi['on'],
   };
 }

@@ -45,7 +45,12 @@ export interface TestGuest {
 
 export async function startTestGuest(
   t: TestDir,
-  { definition = testDefinition({ disks: [{ path: t.bootImage }] }), procsFiles = [], extraArgs = [], blockDevices }: {
+  {
+    definition = testDefinition({ disks: [{ path: t.bootImage }] }),
+    procsFiles = [],
+    extraArgs = [],
+    blockDevices,
+  }: {
     definition?: Definition;
     procsFiles?: string[];
     extraArgs?: string[];

@@ -1,7 +1,15 @@
 // The Electron IPC transport without Electron: the sender check on every message, the one registration, events.
 import { describe, expect, it } from 'vitest';
 import { INVOKE_CHANNEL } from './ipc-channels';
-import { createInvokeHandler, forwardEvents, type InvokeListener, isTrustedSender, registerIpc, type SenderLike, type TrustedPage } from './electron-transport';
+import {
+  createInvokeHandler,
+  forwardEvents,
+  type InvokeListener,
+  isTrustedSender,
+  registerIpc,
+  type SenderLike,
+  type TrustedPage,
+} from './electron-transport';
 import { createRouter } from './router';
 import { createFakeEngine } from '../../testing/fake-engine';
 
@@ -41,7 +49,9 @@ describe('the IPC registration', () => {
     const handler = registered[0]![1];
     expect(await handler(ours, 'vm:list', {})).toEqual({ ok: true, value: [] });
     await expect(handler({ ...ours, sender: { id: 9 } }, 'vm:list', {})).rejects.toThrow(/refused/);
-    await expect(handler({ ...ours, senderFrame: { url: 'https://evil.example/', processId: 10, routingId: 20 } }, 'vm:list', {})).rejects.toThrow(/refused/);
+    await expect(handler({ ...ours, senderFrame: { url: 'https://evil.example/', processId: 10, routingId: 20 } }, 'vm:list', {})).rejects.toThrow(
+      /refused/,
+    );
     expect(engine.calls.map((c) => c.method)).toEqual(['vmList']);
   });
 

@@ -65,15 +65,11 @@ describe('router validation', () => {
 
   it('says what is allowed, not only what is wrong', async () => {
     const { router } = await setup();
-    expect(errorOf(await router.handle('vm:log', { name: 'web', lines: 0 })).message).toBe(
-      'lines: must be an integer in range [1, 10000], not 0',
-    );
+    expect(errorOf(await router.handle('vm:log', { name: 'web', lines: 0 })).message).toBe('lines: must be an integer in range [1, 10000], not 0');
     expect(errorOf(await router.handle('vm:attachDisk', { name: 'web', disk: { path: '/d.img', format: 'vmdk' } })).message).toBe(
       "disk.format: must be one of 'raw', 'qcow2', not 'vmdk'",
     );
-    expect(errorOf(await router.handle('vm:get', { name: 'web', force: 1 })).message).toBe(
-      "payload: unknown field 'force'; allowed: name",
-    );
+    expect(errorOf(await router.handle('vm:get', { name: 'web', force: 1 })).message).toBe("payload: unknown field 'force'; allowed: name");
     expect(errorOf(await router.handle('vm:get', {})).message).toBe('name: is required (a string)');
     expect(errorOf(await router.handle('storage:create', { fileName: 'a', format: 'raw', sizeMiB: 1.5 })).message).toBe(
       'sizeMiB: must be an integer in range [1, 16777216], not 1.5',
@@ -82,18 +78,16 @@ describe('router validation', () => {
 
   it("keeps the schemas' own words unchanged", async () => {
     const { router } = await setup();
-    expect(errorOf(await router.handle('vm:define', { ...define, cpu: { shares: 300000 } })).message).toBe(
-      "shares '300000' must be in range [2, 262144]",
-    );
-    expect(errorOf(await router.handle('vm:define', { ...define, memoryMiB: 'lots' })).message).toBe(
-      'memoryMiB must be a number, not string',
-    );
+    expect(errorOf(await router.handle('vm:define', { ...define, cpu: { shares: 300000 } })).message).toBe("shares '300000' must be in range [2, 262144]");
+    expect(errorOf(await router.handle('vm:define', { ...define, memoryMiB: 'lots' })).message).toBe('memoryMiB must be a number, not string');
   });
 
   it('reports several problems in one message, and at most three of them', async () => {
     const { router } = await setup();
     const message = errorOf(await router.handle('vm:define', { name: 5, memoryMiB: 'x', vcpus: 'y', vnc: 1, autostart: 2 })).message;
-    expect(message).toMatch(/^name: must be a string, not 5; memoryMiB must be a number, not string; vcpus must be a number, not string \(and 2 more problems\)$/);
+    expect(message).toMatch(
+      /^name: must be a string, not 5; memoryMiB must be a number, not string; vcpus must be a number, not string \(and 2 more problems\)$/,
+    );
   });
 
   it('fills defaults before the handler runs', async () => {
@@ -119,7 +113,13 @@ describe('typed scheduler parameters (libvirt words)', () => {
     const unknown = errorOf(await router.handle('sched:set', set([{ field: 'bogus', type: 'ullong', value: 1 }])));
     expect(unknown).toEqual({ code: 'INVALID_ARG', message: "parameter 'bogus' not supported" });
     const twice = errorOf(
-      await router.handle('sched:set', set([{ field: 'cpu_shares', type: 'ullong', value: 2048 }, { field: 'cpu_shares', type: 'ullong', value: 512 }])),
+      await router.handle(
+        'sched:set',
+        set([
+          { field: 'cpu_shares', type: 'ullong', value: 2048 },
+          { field: 'cpu_shares', type: 'ullong', value: 512 },
+        ]),
+      ),
     );
     expect(twice).toEqual({ code: 'INVALID_ARG', message: "parameter 'cpu_shares' is given more than once" });
     const range = errorOf(await router.handle('sched:set', set([{ field: 'cpu_shares', type: 'ullong', value: 1 }])));
@@ -131,7 +131,9 @@ describe('typed scheduler parameters (libvirt words)', () => {
     const { router, engine } = await setup();
     const r = await router.handle('sched:set', set([{ field: 'cpu_shares', type: 'ullong', value: 2048 }], { config: true }));
     expect(r).toEqual({ ok: true, value: { params: schedParamsOf({ shares: 2048 }) } });
-    expect(engine.calls).toEqual([{ method: 'schedSet', args: [{ name: 'web', params: [{ field: 'cpu_shares', type: 'ullong', value: 2048 }], flags: { config: true } }] }]);
+    expect(engine.calls).toEqual([
+      { method: 'schedSet', args: [{ name: 'web', params: [{ field: 'cpu_shares', type: 'ullong', value: 2048 }], flags: { config: true } }] },
+    ]);
   });
 
   it("carries the engine's OPERATION_INVALID for live on a shut-off guest", async () => {
@@ -270,9 +272,7 @@ describe('hostile payloads', () => {
   it('refuses NaN, Infinity, negative and 2^64 numbers by name', async () => {
     const { router } = await setup();
     for (const lines of [NaN, Infinity, -1, 2 ** 64]) {
-      expect(errorOf(await router.handle('vm:log', { name: 'web', lines })).message).toBe(
-        `lines: must be an integer in range [1, 10000], not ${lines}`,
-      );
+      expect(errorOf(await router.handle('vm:log', { name: 'web', lines })).message).toBe(`lines: must be an integer in range [1, 10000], not ${lines}`);
     }
   });
 });

@@ -54,12 +54,7 @@ export function resolveStaticPath(root: string, urlPath: string): string | null 
 }
 
 /** Answers a request for a static file; `headers` (CSP and friends) go on every answer, errors included. */
-export async function serveStatic(
-  root: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-  headers: Record<string, string>,
-): Promise<void> {
+export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
   const answer = (status: number, text: string, extra: Record<string, string> = {}) => {
     res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', ...extra });
     res.end(req.method === 'HEAD' ? undefined : `${text}\n`);

@@ -250,9 +250,7 @@ describe('requests and events', () => {
     const release: (() => void)[] = [];
     const slow: Router = {
       handle: () =>
-        hold
-          ? new Promise<Result>((resolve) => release.push(() => resolve({ ok: true, value: [] })))
-          : Promise.resolve({ ok: true, value: [] }),
+        hold ? new Promise<Result>((resolve) => release.push(() => resolve({ ok: true, value: [] }))) : Promise.resolve({ ok: true, value: [] }),
     };
     await start({ router: slow, maxInFlight: 3 });
     const a = await connect();
@@ -349,8 +347,20 @@ describe('a server that survives garbage', () => {
     await last;
     expect(replies).toEqual([
       { id: 2, result: { ok: false, error: { code: 'INVALID_ARG', message: 'malformed request frame: channel: must be a string, not 42' } } },
-      { id: 3, result: { ok: false, error: { code: 'INVALID_ARG', message: "malformed request frame: frame: unknown field 'extra'; allowed: id, channel, payload" } } },
-      { id: 4, result: { ok: false, error: { code: 'INVALID_ARG', message: "malformed request frame: frame: unknown field '__proto__'; allowed: id, channel, payload" } } },
+      {
+        id: 3,
+        result: {
+          ok: false,
+          error: { code: 'INVALID_ARG', message: "malformed request frame: frame: unknown field 'extra'; allowed: id, channel, payload" },
+        },
+      },
+      {
+        id: 4,
+        result: {
+          ok: false,
+          error: { code: 'INVALID_ARG', message: "malformed request frame: frame: unknown field '__proto__'; allowed: id, channel, payload" },
+        },
+      },
       { id: 5, result: { ok: false, error: { code: 'INVALID_ARG', message: 'malformed request frame: channel: must be at most 64 character(s) long' } } },
       { id: 6, result: { ok: false, error: { code: 'INVALID_ARG', message: "unknown channel 'vm:nope'" } } },
       { id: 9, result: { ok: true, value: [] } },

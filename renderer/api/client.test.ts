@@ -11,8 +11,12 @@ const rejecting = (e: Error): CgvirtApi => ({
 
 describe('API client errors', () => {
   it('recovers the code Electron’s contextBridge kept only in the message', async () => {
-    const bridged = new Error(`Error invoking remote method 'cgvirt:invoke': Error: ${bridgeErrorMessage('INVALID_ARG', "shares '1' must be in range [2, 262144]")}`);
-    const err = await createApiClient(rejecting(bridged)).invoke('vm:list', {}).catch((e: unknown) => e);
+    const bridged = new Error(
+      `Error invoking remote method 'cgvirt:invoke': Error: ${bridgeErrorMessage('INVALID_ARG', "shares '1' must be in range [2, 262144]")}`,
+    );
+    const err = await createApiClient(rejecting(bridged))
+      .invoke('vm:list', {})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ code: 'INVALID_ARG', message: "shares '1' must be in range [2, 262144]" });
   });
@@ -21,7 +25,10 @@ describe('API client errors', () => {
     const own = new ApiError('NO_DOMAIN', "no guest named 'x'");
     await expect(createApiClient(rejecting(own)).invoke('vm:list', {})).rejects.toBe(own);
     const coded = Object.assign(new Error('guest is running'), { code: 'OPERATION_INVALID' });
-    await expect(createApiClient(rejecting(coded)).invoke('vm:list', {})).rejects.toMatchObject({ code: 'OPERATION_INVALID', message: 'guest is running' });
+    await expect(createApiClient(rejecting(coded)).invoke('vm:list', {})).rejects.toMatchObject({
+      code: 'OPERATION_INVALID',
+      message: 'guest is running',
+    });
   });
 
   it('calls anything else INTERNAL, keeping its words', async () => {

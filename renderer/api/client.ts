@@ -1,14 +1,6 @@
 // The renderer's one API client. Everything the UI asks of the engine goes through here, and every failure comes out
 // as an ApiError with the engine's code and words, whichever transport carried it.
-import {
-  toApiError,
-  type CgvirtApi,
-  type Channel,
-  type EventName,
-  type EventOf,
-  type RequestOf,
-  type ResponseOf,
-} from '../../shared';
+import { toApiError, type CgvirtApi, type Channel, type EventName, type EventOf, type RequestOf, type ResponseOf } from '../../shared';
 import type { ConnectionHandle } from './ws-api';
 
 export interface ApiClient {

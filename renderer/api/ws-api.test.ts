@@ -105,9 +105,7 @@ describe('WebSocket page API', () => {
   });
 
   it('rejects with an ApiError carrying the engine’s code and words', async () => {
-    const server = await startServer((f, s) =>
-      answer(s, f.id, { ok: false, error: { code: 'NO_DOMAIN', message: "no guest named 'ghost'" } }),
-    );
+    const server = await startServer((f, s) => answer(s, f.id, { ok: false, error: { code: 'NO_DOMAIN', message: "no guest named 'ghost'" } }));
     const api = client(server.url);
     const err = await api.invoke('vm:start', { name: 'ghost' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
@@ -211,7 +209,17 @@ describe('store over the WebSocket', () => {
     let lists = 0;
     const server = await startServer((f, s) => {
       if (f.channel === 'vm:list') lists++;
-      const value = f.channel === 'vm:list' ? guests : { cgroup: { mode: 'v1', writable: true, partition: '/cgvirt', controllers: [] }, privileged: true, qemu: { path: null }, accel: 'tcg', cpus: 2, features: {} };
+      const value =
+        f.channel === 'vm:list'
+          ? guests
+          : {
+              cgroup: { mode: 'v1', writable: true, partition: '/cgvirt', controllers: [] },
+              privileged: true,
+              qemu: { path: null },
+              accel: 'tcg',
+              cpus: 2,
+              features: {},
+            };
       answer(s, f.id, { ok: true, value });
     });
     const api = client(server.url);

@@ -48,8 +48,7 @@ export interface WsApiOptions {
 }
 
 /** 250 ms doubling to 10 s, with jitter so many tabs do not knock in step. */
-export const defaultBackoffMs = (failures: number) =>
-  Math.min(10_000, 250 * 2 ** Math.max(0, failures - 1)) * (0.8 + Math.random() * 0.4);
+export const defaultBackoffMs = (failures: number) => Math.min(10_000, 250 * 2 ** Math.max(0, failures - 1)) * (0.8 + Math.random() * 0.4);
 
 interface Pending {
   channel: string;
@@ -64,8 +63,7 @@ const lost = (channel: string) =>
     'OPERATION_FAILED',
     `lost the connection to the cgvirt engine before it answered '${channel}'; it may or may not have been done (reconnecting)`,
   );
-const notSent = (channel: string, why: string) =>
-  new ApiError('OPERATION_FAILED', `${why}; '${channel}' was not sent (reconnecting)`);
+const notSent = (channel: string, why: string) => new ApiError('OPERATION_FAILED', `${why}; '${channel}' was not sent (reconnecting)`);
 
 export function createWsApi(url: string, options: WsApiOptions = {}): WsApi {
   const Ws = options.WebSocket ?? globalThis.WebSocket;

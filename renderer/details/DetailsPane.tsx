@@ -38,11 +38,15 @@ export function DetailsPane() {
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const i = DETAILS_TABS.indexOf(tab);
     const to =
-      e.key === 'ArrowRight' ? (i + 1) % DETAILS_TABS.length
-      : e.key === 'ArrowLeft' ? (i + DETAILS_TABS.length - 1) % DETAILS_TABS.length
-      : e.key === 'Home' ? 0
-      : e.key === 'End' ? DETAILS_TABS.length - 1
-      : -1;
+      e.key === 'ArrowRight'
+        ? (i + 1) % DETAILS_TABS.length
+        : e.key === 'ArrowLeft'
+          ? (i + DETAILS_TABS.length - 1) % DETAILS_TABS.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? DETAILS_TABS.length - 1
+              : -1;
     if (to < 0) return;
     e.preventDefault();
     const next = DETAILS_TABS[to]!;

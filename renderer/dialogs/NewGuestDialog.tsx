@@ -1,15 +1,7 @@
 // The New guest dialog: name (checked by the engine's own rule, in its words), memory, vCPUs, a disk (an existing
 // image, a new empty one, or none), priority and extra devices; creates the guest and, if asked, starts it.
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import {
-  CPU_SHARES,
-  DISK_FORMATS,
-  GUEST_LIMITS,
-  definitionInputSchema,
-  guestNameProblem,
-  imageFileNameSchema,
-  type DefinitionInput,
-} from '../../shared';
+import { CPU_SHARES, DISK_FORMATS, GUEST_LIMITS, definitionInputSchema, guestNameProblem, imageFileNameSchema, type DefinitionInput } from '../../shared';
 import { formatMultiplier } from '../model/priority-scale';
 import { useActions, useApp } from '../store/context';
 import type { CreateStep, DiskPlan } from '../store/workflows/create-guest';
@@ -29,7 +21,11 @@ const STEP_FAIL: Record<CreateStep, string> = {
 
 /** A file name for the new image from the guest's name: the characters the engine allows, nothing else. */
 const imageNameFor = (guest: string, format: Format) => {
-  const base = guest.replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 120) || 'guest';
+  const base =
+    guest
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 120) || 'guest';
   return `${base}.${format}`;
 };
 
@@ -310,7 +306,14 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
         <ExtraDevicesPicker chosen={extra} disabled={locked} onChange={setExtra} />
 
         <span className="checkbox-field">
-          <input id={`${id}-start`} type="checkbox" className="checkbox" checked={startAfter} disabled={locked} onChange={(e) => setStartAfter(e.currentTarget.checked)} />
+          <input
+            id={`${id}-start`}
+            type="checkbox"
+            className="checkbox"
+            checked={startAfter}
+            disabled={locked}
+            onChange={(e) => setStartAfter(e.currentTarget.checked)}
+          />
           <label htmlFor={`${id}-start`}>Start the guest after creating it</label>
         </span>
 

@@ -1,14 +1,6 @@
 // The Devices tab's checklist: the guest's effective ACL and the host's nodes, grouped the way a user decides about
 // them — always needed (the defaults), this guest's disks (locked while attached), and every other node on the host.
-import {
-  DEFAULT_DEVICE_PATHS,
-  PTY_MAJOR,
-  type AclEntry,
-  type DefaultDevicePath,
-  type Definition,
-  type DeviceType,
-  type HostDevice,
-} from '../../shared';
+import { DEFAULT_DEVICE_PATHS, PTY_MAJOR, type AclEntry, type DefaultDevicePath, type Definition, type DeviceType, type HostDevice } from '../../shared';
 
 export type DeviceGroup = 'defaults' | 'disks' | 'other';
 
@@ -108,9 +100,7 @@ export function groupDevices({ guest, definition, acl, host, draft }: GroupInput
   });
 
   // A disk needs a device entry only when its image is a block device; plain image files need none.
-  const diskPaths = definition.disks
-    .map((d) => d.path)
-    .filter((p) => aclByPath.get(p)?.source === 'disk' || hostByPath.get(p)?.type === 'b');
+  const diskPaths = definition.disks.map((d) => d.path).filter((p) => aclByPath.get(p)?.source === 'disk' || hostByPath.get(p)?.type === 'b');
   const disks = diskPaths.map((p) =>
     fromHost(p, 'disks', true, true, 'allowed while this disk is attached to the guest; detach the disk to remove access'),
   );
@@ -131,8 +121,7 @@ export const comparePaths = (a: string, b: string) => a.localeCompare(b, 'en', {
 
 export const typeName = (t: DeviceType | undefined) => (t === 'b' ? 'block' : t === 'c' ? 'char' : '');
 
-export const devNumber = (item: Pick<DeviceItem, 'major' | 'minor'>) =>
-  item.major === undefined ? '' : `${item.major}:${item.minor ?? '?'}`;
+export const devNumber = (item: Pick<DeviceItem, 'major' | 'minor'>) => (item.major === undefined ? '' : `${item.major}:${item.minor ?? '?'}`);
 
 /** Every word of the query appears in the path, description, type or major:minor. */
 export function matchesQuery(item: DeviceItem, query: string): boolean {

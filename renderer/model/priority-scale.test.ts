@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CPU_SHARES } from '../../shared';
-import {
-  PRIORITY_SCALE,
-  formatMultiplier,
-  positionToShares,
-  quantize,
-  sharesToPosition,
-  snap,
-  stepFrom,
-} from './priority-scale';
+import { PRIORITY_SCALE, formatMultiplier, positionToShares, quantize, sharesToPosition, snap, stepFrom } from './priority-scale';
 
 describe('priority slider scale', () => {
   it('puts the default at 0 and each doubling one octave further', () => {

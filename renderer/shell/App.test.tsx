@@ -93,7 +93,9 @@ describe('banners', () => {
   it('says when the page is not connected, why, and what to do without a token', async () => {
     const { store } = await renderWithEngine(<App kind="web" tokenMissing onRetryConnection={() => {}} />, new EngineDouble([]));
     act(() =>
-      store.getState().setConnection({ state: 'closed', failures: 2, opens: 0, retryAt: Date.now() + 4000, lastError: 'could not connect to the engine (code 1006)' }),
+      store
+        .getState()
+        .setConnection({ state: 'closed', failures: 2, opens: 0, retryAt: Date.now() + 4000, lastError: 'could not connect to the engine (code 1006)' }),
     );
     const banner = screen.getByRole('alert');
     expect(banner.textContent).toContain('Not connected to the cgvirt engine');

@@ -21,7 +21,11 @@ export function ConnectionBanner({ tokenMissing, onRetry }: { tokenMissing: bool
       <section className="banner banner--error" role="alert" aria-label="Connection">
         <div className="banner__body">
           <p className="banner__title">
-            {conn.state === 'connecting' ? (conn.opens > 0 ? 'Reconnecting to the cgvirt engine…' : 'Connecting to the cgvirt engine…') : 'Not connected to the cgvirt engine'}
+            {conn.state === 'connecting'
+              ? conn.opens > 0
+                ? 'Reconnecting to the cgvirt engine…'
+                : 'Connecting to the cgvirt engine…'
+              : 'Not connected to the cgvirt engine'}
           </p>
           {tokenMissing && (
             <p>

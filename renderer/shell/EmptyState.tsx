@@ -13,8 +13,8 @@ export function EmptyState({ onNew }: { onNew: () => void }) {
         No guests yet
       </h2>
       <p className="empty__text">
-        A guest is a QEMU virtual machine that runs in its own cgroup. You decide how much CPU it gets when the host is busy
-        and which host devices it may open — and you can change both while it runs.
+        A guest is a QEMU virtual machine that runs in its own cgroup. You decide how much CPU it gets when the host is busy and which host devices it may
+        open — and you can change both while it runs.
       </p>
       <ol className="empty__steps">
         <li>Create a guest: give it a name, memory and a disk image.</li>

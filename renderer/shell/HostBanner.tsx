@@ -23,9 +23,7 @@ export function HostBanner() {
     <section className={`banner ${severe ? 'banner--warn' : 'banner--info'}`} aria-label="Host capabilities">
       <WarnIcon />
       <div className="banner__body">
-        <p className="banner__title">
-          {severe ? 'Some features are unavailable on this host' : 'This host runs guests without hardware acceleration'}
-        </p>
+        <p className="banner__title">{severe ? 'Some features are unavailable on this host' : 'This host runs guests without hardware acceleration'}</p>
         <ul className="banner__list">
           {missing.map((m) => (
             <li key={m.feature}>

@@ -13,7 +13,19 @@ import { toolbarActions, type ToolbarButton } from './toolbar-actions';
  * A toolbar button that stays focusable when unavailable (aria-disabled): after Start, the keyboard focus stays on the
  * toolbar instead of falling to the page.
  */
-function Tool({ label, icon, disabled, onClick, variant }: { label: string; icon: ReactNode; disabled: boolean; onClick: () => void; variant?: 'primary' | 'danger' }) {
+function Tool({
+  label,
+  icon,
+  disabled,
+  onClick,
+  variant,
+}: {
+  label: string;
+  icon: ReactNode;
+  disabled: boolean;
+  onClick: () => void;
+  variant?: 'primary' | 'danger';
+}) {
   return (
     <button
       type="button"

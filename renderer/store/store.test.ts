@@ -217,10 +217,14 @@ describe('store: priority', () => {
 
   it('a cap write of -1 stores "unlimited" in the definition', () => {
     const store = loaded(vm('a'));
-    store.getState().schedApplied('a', [
-      { field: 'cpu_quota', type: 'llong', value: 50_000 },
-      { field: 'cpu_period', type: 'ullong', value: 100_000 },
-    ], { config: true });
+    store.getState().schedApplied(
+      'a',
+      [
+        { field: 'cpu_quota', type: 'llong', value: 50_000 },
+        { field: 'cpu_period', type: 'ullong', value: 100_000 },
+      ],
+      { config: true },
+    );
     expect(store.getState().vms.a!.definition.cpu).toMatchObject({ quotaUs: 50_000, periodUs: 100_000 });
     store.getState().schedApplied('a', [{ field: 'cpu_quota', type: 'llong', value: -1 }], { config: true });
     expect(store.getState().vms.a!.definition.cpu.quotaUs).toBeUndefined();

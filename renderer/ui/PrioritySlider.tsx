@@ -1,14 +1,7 @@
 // The relative CPU priority control: a logarithmic slider (¼×…8×, snapping to 1×), in the CPU priority tab and the New
 // guest dialog. Its accessible name is exactly "CPU priority".
 import { useId } from 'react';
-import {
-  PRIORITY_SCALE,
-  formatMultiplier,
-  positionToShares,
-  sharesToPosition,
-  snap,
-  stepFrom,
-} from '../model/priority-scale';
+import { PRIORITY_SCALE, formatMultiplier, positionToShares, sharesToPosition, snap, stepFrom } from '../model/priority-scale';
 import { RangeSlider, type SliderKey } from './RangeSlider';
 
 const TICKS = [-2, -1, 0, 1, 2, 3];

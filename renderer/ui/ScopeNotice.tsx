@@ -15,8 +15,7 @@ export function ScopeNotice({ state, id }: { state: VmState; id?: string }) {
     </p>
   ) : (
     <p id={id} className="scope scope--config">
-      <strong>Saved only</strong> The guest is {state === 'crashed' ? 'crashed' : 'shut off'}: changes are saved and take effect
-      when it starts.
+      <strong>Saved only</strong> The guest is {state === 'crashed' ? 'crashed' : 'shut off'}: changes are saved and take effect when it starts.
     </p>
   );
 }

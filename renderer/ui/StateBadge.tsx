@@ -28,7 +28,19 @@ function Glyph({ state }: { state: VmState }) {
 export function StateBadge({ state }: { state: VmState }) {
   return (
     <span className={`state state--${state}`}>
-      <svg className="state__icon" width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" strokeLinecap="round">
+      <svg
+        className="state__icon"
+        width="14"
+        height="14"
+        viewBox="0 0 14 14"
+        aria-hidden="true"
+        focusable="false"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinejoin="round"
+        strokeLinecap="round"
+      >
         <Glyph state={state} />
       </svg>
       <span className="state__label">{STATE_LABEL[state]}</span>

@@ -21,7 +21,11 @@ export function parseRule(line: string): AclRule {
   const num = (s: string) => (s === '*' ? '*' : Number(s));
   return { type: m[1] as AclRule['type'], major: num(m[2]!), minor: num(m[3]!), access: m[4]! };
 }
-export const parseDevicesList = (text: string): AclRule[] => text.split('\n').filter((l) => l.trim()).map(parseRule);
+export const parseDevicesList = (text: string): AclRule[] =>
+  text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map(parseRule);
 
 /** Access a guest may be granted: `r`, `w` or `rw`, in that order. */
 export function checkAccess(access: string): string {

@@ -41,7 +41,10 @@ export function cgroupWriteError(e: unknown, what: string, file: string): Cgvirt
     case 'EACCES':
     case 'EPERM':
     case 'EROFS':
-      return new CgvirtError('UNSUPPORTED', `cannot set ${what}: cgroup file ${file} is not writable (${errnoOf(e)}); cgvirt needs root or a delegated cgroup v2 subtree`);
+      return new CgvirtError(
+        'UNSUPPORTED',
+        `cannot set ${what}: cgroup file ${file} is not writable (${errnoOf(e)}); cgvirt needs root or a delegated cgroup v2 subtree`,
+      );
     case 'ENOENT':
       return new CgvirtError('UNSUPPORTED', `cannot set ${what}: ${file} does not exist on this host (controller or kernel feature missing)`);
     case 'EINVAL':

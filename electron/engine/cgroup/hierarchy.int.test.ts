@@ -18,9 +18,12 @@ const children: ChildProcess[] = [];
 function opener() {
   const child = spawn(
     process.execPath,
-    ['-e', `require('readline').createInterface({input: process.stdin}).on('line', (p) => {
+    [
+      '-e',
+      `require('readline').createInterface({input: process.stdin}).on('line', (p) => {
       try { require('fs').closeSync(require('fs').openSync(p, 'r')); console.log(p + ' ok'); }
-      catch (e) { console.log(p + ' ' + e.code); } });`],
+      catch (e) { console.log(p + ' ' + e.code); } });`,
+    ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   children.push(child);

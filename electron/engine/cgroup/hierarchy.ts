@@ -52,7 +52,10 @@ export class CgroupHierarchy {
   private readonly fs: CgroupFs;
   private readonly procRoot: string;
 
-  constructor(readonly detection: CgroupDetection, options: Omit<HierarchyOptions, 'detection'> = {}) {
+  constructor(
+    readonly detection: CgroupDetection,
+    options: Omit<HierarchyOptions, 'detection'> = {},
+  ) {
     this.partition = checkPartition(options.partition);
     this.driver = driverPath(this.partition);
     this.fs = options.fs ?? nodeCgroupFs;
@@ -297,7 +300,8 @@ export class GuestGroup {
   }
 
   setMemoryLimitMiB(mib: number | null): void {
-    if (mib !== null && !(Number.isInteger(mib) && mib > 0)) throw new CgvirtError('INVALID_ARG', `memory limit '${mib}' must be a positive number of MiB`);
+    if (mib !== null && !(Number.isInteger(mib) && mib > 0))
+      throw new CgvirtError('INVALID_ARG', `memory limit '${mib}' must be a positive number of MiB`);
     this.h.backend('memory').setMemoryLimit(this.path, mib === null ? null : mib * MiB);
   }
   getMemoryLimitMiB(): number | null {

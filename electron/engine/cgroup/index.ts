@@ -6,4 +6,3 @@ export type { CgroupDetection } from './detect';
 export { defaultRules, formatRule, PTY_RULE, ruleForPath, sameNode, covers } from './acl';
 export type { AclRule } from './acl';
 export { readGuestStats } from './stats';
-

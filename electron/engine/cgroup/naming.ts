@@ -4,8 +4,21 @@ import { CgvirtError, DEFAULT_PARTITION, DRIVER_NAME, guestNameProblem, quoteNam
 
 // Every controller the kernel knows (v1 and v2): a group named `<controller>.x` would shadow a control file.
 const KERNEL_CONTROLLERS = [
-  'cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'blkio', 'io', 'net_cls', 'net_prio',
-  'perf_event', 'hugetlb', 'pids', 'rdma', 'misc',
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'memory',
+  'devices',
+  'freezer',
+  'blkio',
+  'io',
+  'net_cls',
+  'net_prio',
+  'perf_event',
+  'hugetlb',
+  'pids',
+  'rdma',
+  'misc',
 ];
 const CONTROL_FILES = new Set(['tasks', 'notify_on_release', 'release_agent']);
 

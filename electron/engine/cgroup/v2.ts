@@ -115,7 +115,11 @@ export class V2Backend implements CgroupBackend {
 
   pids(group: string): number[] {
     try {
-      return this.fs.read(join(this.dirOf(group), 'cgroup.procs')).split('\n').filter(Boolean).map(Number);
+      return this.fs
+        .read(join(this.dirOf(group), 'cgroup.procs'))
+        .split('\n')
+        .filter(Boolean)
+        .map(Number);
     } catch (e) {
       if (errnoOf(e) === 'ENOENT') return [];
       throw e;

@@ -134,14 +134,7 @@ async function blockSize(major: number, minor: number, sysRoot: string): Promise
   }
 }
 
-export function describeNode(
-  rel: string,
-  type: DeviceType,
-  major: number,
-  minor: number,
-  driver: string | null,
-  sizeBytes: number | null,
-): string {
+export function describeNode(rel: string, type: DeviceType, major: number, minor: number, driver: string | null, sizeBytes: number | null): string {
   const known = wellKnown(rel, type);
   const label = known ?? `${driver ?? 'unknown'} device ${major}:${minor}`;
   const size = type === 'b' && sizeBytes !== null ? (sizeBytes === 0 ? ', empty' : `, ${formatBytes(sizeBytes)}`) : '';
@@ -193,16 +186,11 @@ export interface EnumerateOptions {
 }
 
 /** Every char and block node under /dev, sorted by path. The caller fills in `usedBy`. */
-export async function enumerateHostDevices({
-  devRoot = '/dev',
-  procDevices = '/proc/devices',
-  sysRoot = '/sys',
-}: EnumerateOptions = {}): Promise<HostDeviceNode[]> {
+export async function enumerateHostDevices({ devRoot = '/dev', procDevices = '/proc/devices', sysRoot = '/sys' }: EnumerateOptions = {}): Promise<
+  HostDeviceNode[]
+> {
   const nodes: FoundNode[] = [];
-  const [drivers] = await Promise.all([
-    readFile(procDevices, 'utf8').then(parseProcDevices, () => parseProcDevices('')),
-    walk(devRoot, '', nodes),
-  ]);
+  const [drivers] = await Promise.all([readFile(procDevices, 'utf8').then(parseProcDevices, () => parseProcDevices('')), walk(devRoot, '', nodes)]);
   const described = await Promise.all(
     nodes.map(async (n) => ({
       path: n.path,

@@ -67,7 +67,10 @@ describe('probeQemu', () => {
   });
 
   it('requireQemu throws UNSUPPORTED with the same words', async () => {
-    const e = await requireQemu({ pathEnv: dir }).then(() => null, (err: unknown) => err);
+    const e = await requireQemu({ pathEnv: dir }).then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(isCgvirtError(e) && e.code).toBe('UNSUPPORTED');
     expect((e as Error).message).toMatch(/install the Debian package qemu-system-x86/);
   });

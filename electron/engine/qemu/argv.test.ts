@@ -6,30 +6,40 @@ import { blockdevArgs, deviceArgs, diskIds, diskProblem } from './disk';
 const UUID = '0f5e6b8e-1c2d-4e3f-8a9b-0c1d2e3f4a5b';
 const paths = { qmpSocket: '/run/cgvirt/web.qmp', pidfile: '/run/cgvirt/web.pid' };
 
-const def = (d: Partial<DefinitionInput> = {}) =>
-  definitionSchema.parse({ name: 'web', uuid: UUID, memoryMiB: 64, vcpus: 1, ...d });
-const argv = (d: Partial<DefinitionInput> = {}, more: Partial<ArgvInput> = {}) =>
-  buildArgv({ definition: def(d), accel: 'tcg', paths, ...more });
+const def = (d: Partial<DefinitionInput> = {}) => definitionSchema.parse({ name: 'web', uuid: UUID, memoryMiB: 64, vcpus: 1, ...d });
+const argv = (d: Partial<DefinitionInput> = {}, more: Partial<ArgvInput> = {}) => buildArgv({ definition: def(d), accel: 'tcg', paths, ...more });
 
 /** The values that follow each occurrence of `flag`. */
 const valuesOf = (a: string[], flag: string) => a.flatMap((x, i) => (x === flag ? [a[i + 1]!] : []));
 const jsonValuesOf = (a: string[], flag: string) => valuesOf(a, flag).map((v) => JSON.parse(v) as Record<string, unknown>);
 
 const BASE = [
-  '-name', 'guest=web',
-  '-uuid', UUID,
-  '-machine', 'pc',
-  '-accel', 'tcg',
-  '-m', '64',
-  '-smp', '1',
+  '-name',
+  'guest=web',
+  '-uuid',
+  UUID,
+  '-machine',
+  'pc',
+  '-accel',
+  'tcg',
+  '-m',
+  '64',
+  '-smp',
+  '1',
   '-nodefaults',
   '-no-user-config',
-  '-display', 'none',
-  '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
-  '-chardev', 'socket,id=cgvirt-qmp,path=/run/cgvirt/web.qmp,server=on,wait=off',
-  '-mon', 'chardev=cgvirt-qmp,mode=control',
-  '-pidfile', '/run/cgvirt/web.pid',
-  '-device', '{"driver":"virtio-scsi-pci","id":"scsi0"}',
+  '-display',
+  'none',
+  '-sandbox',
+  'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
+  '-chardev',
+  'socket,id=cgvirt-qmp,path=/run/cgvirt/web.qmp,server=on,wait=off',
+  '-mon',
+  'chardev=cgvirt-qmp,mode=control',
+  '-pidfile',
+  '/run/cgvirt/web.pid',
+  '-device',
+  '{"driver":"virtio-scsi-pci","id":"scsi0"}',
 ];
 
 describe('buildArgv', () => {
@@ -130,10 +140,7 @@ describe('buildArgv', () => {
   });
 
   it('runtime paths with commas are doubled in comma-separated options, kept plain where QEMU takes a bare path', () => {
-    const a = argv(
-      { vnc: true },
-      { paths: { qmpSocket: '/run/a,b/q.sock', pidfile: '/run/a,b/q.pid', vncSocket: '/run/a,b/v.sock' } },
-    );
+    const a = argv({ vnc: true }, { paths: { qmpSocket: '/run/a,b/q.sock', pidfile: '/run/a,b/q.pid', vncSocket: '/run/a,b/v.sock' } });
     expect(valuesOf(a, '-chardev')).toEqual(['socket,id=cgvirt-qmp,path=/run/a,,b/q.sock,server=on,wait=off']);
     expect(valuesOf(a, '-vnc')).toEqual(['unix:/run/a,,b/v.sock']);
     expect(valuesOf(a, '-pidfile')).toEqual(['/run/a,b/q.pid']);

@@ -14,7 +14,11 @@ interface BlockInfo {
   qdev: string;
   inserted?: { file: string; ro: boolean; drv: string; 'node-name': string };
 }
-const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
+const caught = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  );
 
 /** What the engine's attach does at the QEMU level: blockdev-add, then device_add (rolled back if refused). */
 async function attach(qmp: QmpClient, d: Disk, protocol: 'file' | 'host_device' = 'file'): Promise<void> {
@@ -38,7 +42,6 @@ async function detach(qmp: QmpClient, d: Disk, timeoutMs: number): Promise<void>
 }
 
 const disk = (d: Partial<Disk> & { path: string }): Disk => definitionSchema.parse({ ...testDefinition(), disks: [d] }).disks[0]!;
-
 
 describeOnHost(['qemu'], 'disks on real QEMU', () => {
   let t: TestDir;
@@ -119,7 +122,7 @@ describeOnHost(['qemu'], 'disks on real QEMU', () => {
     expect(isQmpError(await caught(g.qmp.execute('blockdev-del', { 'node-name': diskIds(d.path).formatNode })), 'command')).toBe(true);
   });
 
-  it('IDE cannot be hot-plugged: QEMU refuses device_add on the pc machine\'s IDE buses', async () => {
+  it("IDE cannot be hot-plugged: QEMU refuses device_add on the pc machine's IDE buses", async () => {
     expect(BUS_HOTPLUG.ide.attach).toBe(false);
     g = await startTestGuest(t);
     await g.qmp.execute('cont');
@@ -202,9 +205,7 @@ describeOnHost(['root', 'qemu', 'loop'], 'a block-device disk on real QEMU', () 
   });
 
   it('a plain file given as host_device is refused by QEMU in its own words', async () => {
-    const e = await caught(
-      startTestGuest(t, { definition: testDefinition({ disks: [{ path: t.bootImage }] }), blockDevices: new Set([t.bootImage]) }),
-    );
+    const e = await caught(startTestGuest(t, { definition: testDefinition({ disks: [{ path: t.bootImage }] }), blockDevices: new Set([t.bootImage]) }));
     expect((e as Error).message).toMatch(/host_device.*requires .*to be either a character or block device/);
   });
 });

@@ -9,7 +9,11 @@ import { createImage } from './img';
 
 const info = (p: string) =>
   JSON.parse(execFileSync('qemu-img', ['info', '--output=json', p], { encoding: 'utf8' })) as { format: string; 'virtual-size': number };
-const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
+const caught = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  );
 
 describeOnHost(['qemuImg'], 'createImage with the real qemu-img', () => {
   let dir: string;

@@ -35,7 +35,11 @@ function groupsOf(pid: number): Record<string, string> {
   return out;
 }
 
-const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
+const caught = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  );
 
 describeOnHost(['root', 'cgroupV1', 'qemu'], 'launching real QEMU into its cgroups', () => {
   let partition: string;
@@ -170,9 +174,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'launching real QEMU into its cgrou
   });
 
   it('a missing binary fails at "check binary" before anything is started', async () => {
-    const e = await caught(
-      launchQemu({ binary: join(t.dir, 'no-qemu'), args: ['-S'], procsFiles: procsFiles(), logPath: t.logPath }),
-    );
+    const e = await caught(launchQemu({ binary: join(t.dir, 'no-qemu'), args: ['-S'], procsFiles: procsFiles(), logPath: t.logPath }));
     expect(e).toBeInstanceOf(LaunchError);
     expect(e).toMatchObject({ stage: 'check binary', code: 'OPERATION_FAILED' });
     expect((e as Error).message).toMatch(/no-qemu' does not exist; install the Debian package qemu-system-x86, or set CGVIRT_QEMU/);

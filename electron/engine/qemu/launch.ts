@@ -45,8 +45,7 @@ export interface ExitStatus {
   signal: NodeJS.Signals | null;
 }
 
-export const describeExit = ({ code, signal }: ExitStatus): string =>
-  signal ? `was killed by ${signal}` : `exited with code ${String(code)}`;
+export const describeExit = ({ code, signal }: ExitStatus): string => (signal ? `was killed by ${signal}` : `exited with code ${String(code)}`);
 
 export interface LaunchRequest {
   /** Absolute path of the QEMU binary (see host/qemu.ts). */
@@ -77,10 +76,7 @@ const LOG_TAIL_LINES = 8;
 
 async function checkBinary(binary: string): Promise<void> {
   const fail = (why: string) =>
-    new LaunchError(
-      'check binary',
-      `QEMU binary '${binary}' ${why}; install the Debian package qemu-system-x86, or set CGVIRT_QEMU to QEMU's path`,
-    );
+    new LaunchError('check binary', `QEMU binary '${binary}' ${why}; install the Debian package qemu-system-x86, or set CGVIRT_QEMU to QEMU's path`);
   if (!isAbsolute(binary)) throw fail('is not an absolute path');
   try {
     if (!(await stat(binary)).isFile()) throw fail('is not a file');

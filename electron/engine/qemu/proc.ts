@@ -16,7 +16,10 @@ const gone = (e: unknown) => ['ENOENT', 'ESRCH'].includes((e as NodeJS.ErrnoExce
 export function parseProcStat(text: string): ProcStat {
   const close = text.lastIndexOf(')');
   if (close < 0) throw new Error(`unexpected /proc stat line: ${text.slice(0, 100)}`);
-  const rest = text.slice(close + 2).trim().split(' '); // rest[0] is field 3
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(' '); // rest[0] is field 3
   const field = (n: number) => rest[n - 3];
   const state = field(3);
   const ppid = Number(field(4));

@@ -5,7 +5,11 @@ import { describeOnHost } from '../../../testing/describe-on-host';
 import { isQmpError, QmpClient, type QmpEvent } from './qmp';
 import { newTestDir, openFdCount, startTestGuest, stopTestGuest, testDefinition, type TestDir, type TestGuest } from '../../../testing/qemu-guest';
 
-const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
+const caught = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  );
 
 describeOnHost(['qemu'], 'QMP client against real QEMU', () => {
   let t: TestDir;
@@ -26,11 +30,7 @@ describeOnHost(['qemu'], 'QMP client against real QEMU', () => {
   it('negotiates, runs commands (several at once), and reports QEMU errors with its desc', async () => {
     g = await startTestGuest(t);
     expect(g.qmp.greeting?.version.qemu.major).toBeGreaterThanOrEqual(7);
-    const [status, name, uuid] = await Promise.all([
-      g.qmp.execute('query-status'),
-      g.qmp.execute('query-name'),
-      g.qmp.execute('query-uuid'),
-    ]);
+    const [status, name, uuid] = await Promise.all([g.qmp.execute('query-status'), g.qmp.execute('query-name'), g.qmp.execute('query-uuid')]);
     expect(status).toMatchObject({ status: 'prelaunch' });
     expect(name).toEqual({ name: 'it-guest' });
     expect(uuid).toEqual({ UUID: g.definition.uuid });
@@ -38,7 +38,7 @@ describeOnHost(['qemu'], 'QMP client against real QEMU', () => {
     expect(isQmpError(e, 'command')).toBe(true);
     expect(e).toMatchObject({ errorClass: 'DeviceNotFound', desc: "Device 'no-such-device' not found" });
     const unknown = await caught(g.qmp.execute('no-such-command'));
-    expect(unknown).toMatchObject({ errorClass: 'CommandNotFound', desc: "The command no-such-command has not been found" });
+    expect(unknown).toMatchObject({ errorClass: 'CommandNotFound', desc: 'The command no-such-command has not been found' });
   });
 
   it('delivers RESUME, STOP, RESET and SHUTDOWN, then reports the close when QEMU exits', async () => {

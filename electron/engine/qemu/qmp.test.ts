@@ -54,7 +54,11 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const caught = async (p: Promise<unknown>): Promise<unknown> => p.then(() => 'resolved', (e: unknown) => e);
+const caught = async (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'resolved',
+    (e: unknown) => e,
+  );
 
 describe('QmpClient', () => {
   it('reads the greeting and negotiates capabilities before anything else', async () => {
@@ -72,11 +76,7 @@ describe('QmpClient', () => {
       held.push({ id: cmd.id, conn, name: cmd.execute });
       if (held.length === 3) for (const h of held.reverse()) send(h.conn, { return: { name: h.name }, id: h.id });
     };
-    const [a, b, c] = await Promise.all([
-      qmp.execute('query-a'),
-      qmp.execute('query-b', { x: 1 }),
-      qmp.execute('query-c'),
-    ]);
+    const [a, b, c] = await Promise.all([qmp.execute('query-a'), qmp.execute('query-b', { x: 1 }), qmp.execute('query-c')]);
     expect([a, b, c]).toEqual([{ name: 'query-a' }, { name: 'query-b' }, { name: 'query-c' }]);
     expect(JSON.parse(received[2]!)).toMatchObject({ execute: 'query-b', arguments: { x: 1 } });
     await qmp.close();
@@ -178,7 +178,7 @@ describe('QmpClient', () => {
     await new Promise((r) => setTimeout(r, 20));
     for (const c of conns) c.destroy(); // QEMU exits
     expect(isQmpError(await pending, 'closed')).toBe(true);
-    expect((await pending as Error).message).toMatch(/closed before QEMU answered 'query-status'/);
+    expect(((await pending) as Error).message).toMatch(/closed before QEMU answered 'query-status'/);
     expect(isQmpError(await waiting, 'closed')).toBe(true);
     expect(closes).toEqual([null]);
     expect(qmp.closed).toBe(true);

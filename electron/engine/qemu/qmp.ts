@@ -37,8 +37,7 @@ export class QmpError extends CgvirtError {
   }
 }
 
-export const isQmpError = (e: unknown, failure?: QmpFailure): e is QmpError =>
-  e instanceof QmpError && (failure === undefined || e.failure === failure);
+export const isQmpError = (e: unknown, failure?: QmpFailure): e is QmpError => e instanceof QmpError && (failure === undefined || e.failure === failure);
 
 interface Pending {
   command: string;
@@ -79,10 +78,7 @@ export class QmpClient {
     const client = new QmpClient(socket, socketPath);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new QmpError('timeout', `QEMU's QMP socket ${socketPath} gave no greeting within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      timer = setTimeout(() => reject(new QmpError('timeout', `QEMU's QMP socket ${socketPath} gave no greeting within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       const greeting = new Promise<QmpGreeting>((resolve, reject) => (client.greetingWaiter = { resolve, reject }));
@@ -93,14 +89,7 @@ export class QmpClient {
       client.destroy();
       if (isQmpError(e)) throw e;
       const errno = (e as NodeJS.ErrnoException).code;
-      throw new QmpError(
-        'connect',
-        `cannot connect to QEMU's QMP socket ${socketPath}: ${(e as Error).message}`,
-        undefined,
-        undefined,
-        undefined,
-        errno,
-      );
+      throw new QmpError('connect', `cannot connect to QEMU's QMP socket ${socketPath}: ${(e as Error).message}`, undefined, undefined, undefined, errno);
     } finally {
       clearTimeout(timer);
     }
@@ -155,10 +144,7 @@ export class QmpClient {
         offClose();
         fn();
       };
-      const timer = setTimeout(
-        () => done(() => reject(new QmpError('timeout', `no ${what} from QEMU within ${timeoutMs} ms`))),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => done(() => reject(new QmpError('timeout', `no ${what} from QEMU within ${timeoutMs} ms`))), timeoutMs);
       const offEvent = this.onEvent((e) => {
         let match: boolean;
         try {

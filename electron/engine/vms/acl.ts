@@ -1,13 +1,7 @@
 // A guest's effective device ACL: the defaults minus what it goes without, plus the PTYs, plus its block-device disks,
 // plus its extra nodes. The same plan is applied at start, diffed on change, and shown to the user with its sources.
 import { statSync } from 'node:fs';
-import {
-  DEFAULT_DEVICE_PATHS,
-  PTY_MAJOR,
-  type AclEntry,
-  type Definition,
-  type Disk,
-} from '../../../shared';
+import { DEFAULT_DEVICE_PATHS, PTY_MAJOR, type AclEntry, type Definition, type Disk } from '../../../shared';
 import { covers, PTY_RULE, ruleForPath, sameNode, type AclRule } from '../cgroup';
 
 export interface PlannedEntry {
@@ -78,7 +72,11 @@ export function describeAcl(config: AclPlan, live: { plan: AclPlan; kernel: AclR
     });
   };
   for (const e of config.entries) push(e, true);
-  for (const e of live?.plan.entries ?? []) push(e, config.entries.some((c) => sameNode(c.rule, e.rule) && c.source === e.source));
+  for (const e of live?.plan.entries ?? [])
+    push(
+      e,
+      config.entries.some((c) => sameNode(c.rule, e.rule) && c.source === e.source),
+    );
   return out;
 }
 

@@ -21,8 +21,7 @@ export function checkOnHost(ctx: EngineContext, def: Definition): void {
   }
 }
 
-const pick = <T extends object>(o: T, keys: readonly string[]): Partial<T> =>
-  Object.fromEntries(keys.map((k) => [k, o[k as keyof T]])) as Partial<T>;
+const pick = <T extends object>(o: T, keys: readonly string[]): Partial<T> => Object.fromEntries(keys.map((k) => [k, o[k as keyof T]])) as Partial<T>;
 
 export function definitionChannels(ctx: EngineContext) {
   const { store, guests, queue } = ctx;

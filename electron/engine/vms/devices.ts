@@ -41,7 +41,8 @@ export function deviceChannels(ctx: EngineContext) {
         checkExtraDevices(devices.extra);
         if (s.live) {
           groupFor(ctx, r!, 'devices');
-          if (!r!.acl) throw new CgvirtError('UNSUPPORTED', `guest '${name}' runs without a device ACL (it started when the devices controller was unavailable)`);
+          if (!r!.acl)
+            throw new CgvirtError('UNSUPPORTED', `guest '${name}' runs without a device ACL (it started when the devices controller was unavailable)`);
           applyLive(ctx, r!, { ...r!.live, devices });
         }
         if (s.config) await store.save({ ...def, devices });

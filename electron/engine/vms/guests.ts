@@ -1,15 +1,6 @@
 // The table of guests the engine knows: each definition's run state — the running guests with their QEMU, QMP and
 // group, and how each stopped one last ended — and the one place a state changes and is announced.
-import {
-  canDo,
-  noDomain,
-  operationInvalid,
-  refusal,
-  type Definition,
-  type GuestAction,
-  type VmInfo,
-  type VmState,
-} from '../../../shared';
+import { canDo, noDomain, operationInvalid, refusal, type Definition, type GuestAction, type VmInfo, type VmState } from '../../../shared';
 import type { ExitStatus } from '../qemu/launch';
 import { appendLogLine } from '../qemu/log';
 import type { EngineEvents } from './events';

@@ -52,7 +52,11 @@ describeOnHost(['root', 'cgroupV1', 'qemu', 'loop'], 'disk hot-plug (real QEMU, 
   });
 
   it('live and config together: the definition keeps the disk', async () => {
-    const vm = await t.engine.vmAttachDisk({ name: 'hp', disk: { path: loop, format: 'raw', readonly: true, bus: 'scsi' }, flags: { live: true, config: true } });
+    const vm = await t.engine.vmAttachDisk({
+      name: 'hp',
+      disk: { path: loop, format: 'raw', readonly: true, bus: 'scsi' },
+      flags: { live: true, config: true },
+    });
     expect(vm.definition.disks.map((d) => d.path)).toContain(loop);
     expect(devicesList()).toContain(rule.replace(' rw', ' r'));
     await t.engine.vmDetachDisk({ name: 'hp', path: loop, flags: { live: true, config: true } });
@@ -61,15 +65,19 @@ describeOnHost(['root', 'cgroupV1', 'qemu', 'loop'], 'disk hot-plug (real QEMU, 
   });
 
   it('refuses what cannot work, saying why', async () => {
-    await expect(t.engine.vmAttachDisk({ name: 'hp', disk: { path: loop, format: 'raw', readonly: false, bus: 'ide' }, flags: { live: true } })).rejects.toMatchObject({
+    await expect(
+      t.engine.vmAttachDisk({ name: 'hp', disk: { path: loop, format: 'raw', readonly: false, bus: 'ide' }, flags: { live: true } }),
+    ).rejects.toMatchObject({
       code: 'OPERATION_INVALID',
       message: expect.stringMatching(/bus 'ide' cannot be attached to a running guest/),
     });
-    await expect(t.engine.vmDetachDisk({ name: 'hp', path: '/nowhere.img', flags: { live: true } })).rejects.toThrow(/is not attached to running guest 'hp'/);
-    await t.engine.vmDefine(t.guest('off'));
-    await expect(t.engine.vmAttachDisk({ name: 'off', disk: { path: loop, format: 'raw', readonly: false, bus: 'scsi' }, flags: { live: true } })).rejects.toThrow(
-      /it is shut off; use flags \{config: true\}/,
+    await expect(t.engine.vmDetachDisk({ name: 'hp', path: '/nowhere.img', flags: { live: true } })).rejects.toThrow(
+      /is not attached to running guest 'hp'/,
     );
+    await t.engine.vmDefine(t.guest('off'));
+    await expect(
+      t.engine.vmAttachDisk({ name: 'off', disk: { path: loop, format: 'raw', readonly: false, bus: 'scsi' }, flags: { live: true } }),
+    ).rejects.toThrow(/it is shut off; use flags \{config: true\}/);
     expect(devicesList()).not.toContain(rule);
   });
 });

@@ -142,7 +142,8 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
     }
     const t2 = await startEngineHarness({ qemuBinary });
     try {
-      const def = 'badOption' in how || 'qemuBinary' in how ? t2.guest('fails') : t2.guest('fails', 'halt', { disks: [{ path: '/nonexistent/disk.img' }] });
+      const def =
+        'badOption' in how || 'qemuBinary' in how ? t2.guest('fails') : t2.guest('fails', 'halt', { disks: [{ path: '/nonexistent/disk.img' }] });
       const { uuid } = (await t2.engine.vmDefine(def)).definition;
       const fdsBefore = openFds();
       const err = await t2.engine.vmStart({ name: 'fails' }).catch((e: Error & { code: string }) => e);
@@ -156,7 +157,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
       expect(partitionLeftovers(`${t2.dirs.partition}/qemu/fails`)).toEqual([]);
       expect(readdirSync(t2.dirs.runtimeDir).filter((f) => f !== 'engine.lock')).toEqual([]);
       expect(processesWithUuid(uuid)).toEqual([]);
-      expect(((await t2.engine.vmLog({ name: 'fails', lines: 20 })).lines).join('\n')).toContain('failed');
+      expect((await t2.engine.vmLog({ name: 'fails', lines: 20 })).lines.join('\n')).toContain('failed');
     } finally {
       await t2.teardown();
     }

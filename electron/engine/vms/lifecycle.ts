@@ -145,10 +145,7 @@ export async function startGuest(ctx: LifecycleContext, def: Definition): Promis
 }
 
 /** How a guest ended, as the user should read it. */
-export async function describeEnd(
-  guest: RunningGuest,
-  status: ExitStatus | null,
-): Promise<{ state: 'shutoff' | 'crashed'; reason: string }> {
+export async function describeEnd(guest: RunningGuest, status: ExitStatus | null): Promise<{ state: 'shutoff' | 'crashed'; reason: string }> {
   if (guest.expectedExit === 'destroy') return { state: 'shutoff', reason: 'forced off' };
   if (guest.guestShutdown) return { state: 'shutoff', reason: 'shut down by the guest' };
   if (status && status.code === 0 && status.signal === null) return { state: 'shutoff', reason: 'QEMU exited' };

@@ -17,10 +17,7 @@ export function powerChannels(ctx: EngineContext) {
     await r.process.kill('SIGTERM');
     const graceOver = Symbol('grace');
     let timer: NodeJS.Timeout | undefined;
-    const first = await Promise.race([
-      r.cleanedUp,
-      new Promise<symbol>((resolve) => (timer = setTimeout(() => resolve(graceOver), ctx.destroyGraceMs))),
-    ]);
+    const first = await Promise.race([r.cleanedUp, new Promise<symbol>((resolve) => (timer = setTimeout(() => resolve(graceOver), ctx.destroyGraceMs)))]);
     clearTimeout(timer);
     if (first === graceOver) await r.process.kill('SIGKILL');
     await r.cleanedUp;

@@ -17,7 +17,12 @@ const engineChildren: ReturnType<typeof spawn>[] = [];
 /** Starts the engine in a child process and returns a way to send it commands; it is ours to SIGKILL. */
 async function engineProcess() {
   const child = spawn(process.execPath, ['--import', 'tsx', 'testing/engine-process.ts'], {
-    env: { ...process.env, CGVIRT_HOME: dirs.configDir, XDG_RUNTIME_DIR: dirs.runtimeDir.replace(/\/cgvirt$/, ''), CGVIRT_CGROUP_PARTITION: dirs.partition },
+    env: {
+      ...process.env,
+      CGVIRT_HOME: dirs.configDir,
+      XDG_RUNTIME_DIR: dirs.runtimeDir.replace(/\/cgvirt$/, ''),
+      CGVIRT_CGROUP_PARTITION: dirs.partition,
+    },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   engineChildren.push(child);
@@ -68,7 +73,11 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'reconnect after an engine restart 
     expect(vm).toMatchObject({ state: 'running', pid, cgroups: { cpu: `${dirs.partition}/qemu/survivor` } });
     expect(readFileSync(`/proc/${pid}/cgroup`, 'utf8')).toContain(`:cpu:${dirs.partition}/qemu/survivor`);
     expect(await t.qmpQuery<{ status: string }>('survivor', 'query-status')).toMatchObject({ status: 'running' });
-    expect((await t.engine.schedGet({ name: 'survivor', flags: { live: true } })).params).toContainEqual({ field: 'cpu_shares', type: 'ullong', value: 3000 });
+    expect((await t.engine.schedGet({ name: 'survivor', flags: { live: true } })).params).toContainEqual({
+      field: 'cpu_shares',
+      type: 'ullong',
+      value: 3000,
+    });
 
     // QEMU is init's child now, not ours: destroy must still see it end and clean everything up.
     expect((await t.engine.vmDestroy({ name: 'survivor' })).state).toBe('shutoff');
@@ -92,7 +101,16 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'reconnect after an engine restart 
     const def = (await t!.engine.vmList({})).find((v) => v.definition.name === 'survivor')!.definition;
     writeFileSync(
       join(dirs.runtimeDir, `${def.uuid}.json`),
-      JSON.stringify({ name: 'survivor', uuid: def.uuid, pid: 999999, startTime: 1, qmpSocket: join(dirs.runtimeDir, `${def.uuid}.qmp`), pidfile: join(dirs.runtimeDir, `${def.uuid}.pid`), logPath: '/dev/null', startedAt: new Date().toISOString() }),
+      JSON.stringify({
+        name: 'survivor',
+        uuid: def.uuid,
+        pid: 999999,
+        startTime: 1,
+        qmpSocket: join(dirs.runtimeDir, `${def.uuid}.qmp`),
+        pidfile: join(dirs.runtimeDir, `${def.uuid}.pid`),
+        logPath: '/dev/null',
+        startedAt: new Date().toISOString(),
+      }),
     );
     writeFileSync(join(dirs.runtimeDir, `${def.uuid}.pid`), '999999');
     t = await startEngineHarness({}, dirs);

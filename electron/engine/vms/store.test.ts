@@ -15,8 +15,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const def = (name: string, uuid = '11111111-2222-4333-8444-555555555555') =>
-  definitionSchema.parse({ name, uuid, memoryMiB: 64, vcpus: 1 });
+const def = (name: string, uuid = '11111111-2222-4333-8444-555555555555') => definitionSchema.parse({ name, uuid, memoryMiB: 64, vcpus: 1 });
 
 describe('definition store', () => {
   it('round-trips a definition through one JSON file per guest, with an ASCII file name', async () => {
@@ -61,11 +60,11 @@ describe('definition store', () => {
     // (write-file-atomic renames with the callback fs.rename of Node's fs module, the object imported here.)
     const realRename = fs.rename;
     const renames: { from: string; to: string; temp: number; final: number | null }[] = [];
-    vi.spyOn(fs, 'rename').mockImplementation(((from: fs.PathLike, to: fs.PathLike, cb: fs.NoParamCallback) => {
+    vi.spyOn(fs, 'rename').mockImplementation((from: fs.PathLike, to: fs.PathLike, cb: fs.NoParamCallback) => {
       const read = (p: fs.PathLike) => JSON.parse(readFileSync(p, 'utf8')).memoryMiB as number;
       renames.push({ from: String(from), to: String(to), temp: read(from), final: fs.existsSync(to) ? read(to) : null });
       realRename(from, to, cb);
-    }));
+    });
     for (let i = 0; i < 20; i++) {
       await s.save({ ...def('w'), memoryMiB: 64 + i });
       expect(JSON.parse(readFileSync(join(dir, 'guests', 'w.json'), 'utf8')).memoryMiB).toBe(64 + i);
@@ -96,7 +95,10 @@ describe('definition store', () => {
     const big: Definition = definitionSchema.parse({
       ...old,
       memoryMiB: 4096,
-      disks: Array.from({ length: 16 }, (_, i) => ({ path: `/var/lib/cgvirt/images/${String(i).padStart(2, '0')}-${'d'.repeat(3900)}.qcow2`, format: 'qcow2' })),
+      disks: Array.from({ length: 16 }, (_, i) => ({
+        path: `/var/lib/cgvirt/images/${String(i).padStart(2, '0')}-${'d'.repeat(3900)}.qcow2`,
+        format: 'qcow2',
+      })),
       devices: { extra: Array.from({ length: 256 }, (_, i) => `/dev/${String(i).padStart(3, '0')}${'x'.repeat(240)}`), omitDefaults: [] },
     });
     const bigText = `${JSON.stringify(big, null, 2)}\n`;
@@ -135,8 +137,11 @@ describe('definition store', () => {
     await s.save(def('w'));
     const file = join(dir, 'guests', 'w.json');
     const before = readFileSync(file, 'utf8');
-    const rename = vi.spyOn(fs, 'rename').mockImplementation(((_from: fs.PathLike, _to: fs.PathLike, cb: fs.NoParamCallback) =>
-      cb(Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' }))));
+    const rename = vi
+      .spyOn(fs, 'rename')
+      .mockImplementation((_from: fs.PathLike, _to: fs.PathLike, cb: fs.NoParamCallback) =>
+        cb(Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' })),
+      );
     await expect(s.save({ ...def('w'), memoryMiB: 128 })).rejects.toThrow('EIO');
     expect(rename).toHaveBeenCalledWith(expect.stringMatching(/w\.json\.\w+$/), file, expect.any(Function));
     expect(readFileSync(file, 'utf8')).toBe(before);

@@ -4,13 +4,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import {
-  CgvirtError,
-  definitionSchema,
-  quoteName,
-  type BrokenDefinition,
-  type Definition,
-} from '../../../shared';
+import { CgvirtError, definitionSchema, quoteName, type BrokenDefinition, type Definition } from '../../../shared';
 
 /** File names are ASCII whatever the guest is called (names may hold spaces, commas, any script). */
 export const definitionFileName = (name: string) => `${encodeURIComponent(name)}.json`;
@@ -30,7 +24,9 @@ export class DefinitionStore {
     this.defs.clear();
     this.brokenFiles = [];
     const uuids = new Map<string, string>();
-    for (const file of readdirSync(this.dir).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of readdirSync(this.dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const reason = this.loadOne(file, uuids);
       if (reason) this.brokenFiles.push({ file, reason });
     }

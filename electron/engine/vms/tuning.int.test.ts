@@ -25,7 +25,11 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'tuning guests (real cgroups, real 
     expect(file('tune', 'cpu', 'cpu.shares')).toBe('2048');
     expect((await t.engine.schedGet({ name: 'tune', flags: { live: true } })).params).toContainEqual(shares(2048));
     expect((await t.engine.schedGet({ name: 'tune', flags: { config: true } })).params).toContainEqual(shares(1024));
-    await t.engine.schedSet({ name: 'tune', params: [shares(512), { field: 'cpu_quota', type: 'llong', value: 50000 }], flags: { live: true, config: true } });
+    await t.engine.schedSet({
+      name: 'tune',
+      params: [shares(512), { field: 'cpu_quota', type: 'llong', value: 50000 }],
+      flags: { live: true, config: true },
+    });
     expect(file('tune', 'cpu', 'cpu.shares')).toBe('512');
     expect(file('tune', 'cpu', 'cpu.cfs_quota_us')).toBe('50000');
     expect((await t.engine.vmGet({ name: 'tune' })).definition.cpu).toMatchObject({ shares: 512, quotaUs: 50000 });
@@ -35,7 +39,9 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'tuning guests (real cgroups, real 
   });
 
   it('sched: live on a shut-off guest is OPERATION_INVALID, config works, the default scope follows the state', async () => {
-    await expect(t.engine.schedSet({ name: 'cold', params: [shares(4096)], flags: { live: true } }).then((r) => r.params)).rejects.toMatchObject({ code: 'OPERATION_INVALID' });
+    await expect(t.engine.schedSet({ name: 'cold', params: [shares(4096)], flags: { live: true } }).then((r) => r.params)).rejects.toMatchObject({
+      code: 'OPERATION_INVALID',
+    });
     expect((await t.engine.schedSet({ name: 'cold', params: [shares(4096)], flags: undefined })).params).toContainEqual(shares(4096));
     expect((await t.engine.vmGet({ name: 'cold' })).definition.cpu.shares).toBe(4096);
     await t.engine.vmStart({ name: 'cold' });

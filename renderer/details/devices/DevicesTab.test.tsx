@@ -9,10 +9,7 @@ afterEach(cleanup);
 const box = (path: string) => screen.getByRole<HTMLInputElement>('checkbox', { name: path });
 
 async function setup(state: 'running' | 'shutoff' = 'running') {
-  const engine = new EngineDouble([
-    guest('web', state, { disks: ['/dev/sdb', '/var/lib/cgvirt/images/web.qcow2'] }),
-    guest('db', 'running'),
-  ]);
+  const engine = new EngineDouble([guest('web', state, { disks: ['/dev/sdb', '/var/lib/cgvirt/images/web.qcow2'] }), guest('db', 'running')]);
   const view = await renderWithEngine(<DevicesTab name="web" />, engine);
   await screen.findByRole('checkbox', { name: '/dev/net/tun' });
   return { engine, ...view };

@@ -49,7 +49,7 @@ export function DevicesTab({ name }: { name: string }) {
   const groups = groupDevices({ guest: name, definition: vm.definition, acl: acl.data ?? null, host: host.data ?? null, draft });
   const pending = draftChanges(saved, draft);
   const dirty = pending.allow.length + pending.deny.length > 0;
-  const unavailable = aclFeature?.available === false ? aclFeature.reason ?? 'not available on this host' : null;
+  const unavailable = aclFeature?.available === false ? (aclFeature.reason ?? 'not available on this host') : null;
 
   const toggle = (path: string, checked: boolean) => {
     setResult(null);

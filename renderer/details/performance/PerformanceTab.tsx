@@ -56,9 +56,7 @@ export function PerformanceTab({ name }: { name: string }) {
         </div>
       </div>
       {data === null ? (
-        <p className="hint empty-chart">
-          {running ? 'Waiting for the first samples…' : `${name} is not running: graphs appear when it starts.`}
-        </p>
+        <p className="hint empty-chart">{running ? 'Waiting for the first samples…' : `${name} is not running: graphs appear when it starts.`}</p>
       ) : (
         <>
           <section className="card">

@@ -59,8 +59,8 @@ export function PriorityTab({ name }: { name: string }) {
   const serialCap = useSerial();
 
   if (!vm) return null;
-  const priorityUnavailable = features?.cpuPriority?.available === false ? features.cpuPriority.reason ?? 'not available on this host' : null;
-  const capUnavailable = features?.cpuCap?.available === false ? features.cpuCap.reason ?? 'not available on this host' : null;
+  const priorityUnavailable = features?.cpuPriority?.available === false ? (features.cpuPriority.reason ?? 'not available on this host') : null;
+  const capUnavailable = features?.cpuCap?.available === false ? (features.cpuCap.reason ?? 'not available on this host') : null;
   // Not disabled while an apply is in flight: a disabled control drops keyboard focus.
   const busy = isTransient(vm.state);
 
@@ -84,7 +84,9 @@ export function PriorityTab({ name }: { name: string }) {
       const done = await apply(name, { cap });
       if (done) {
         const { live } = done;
-        setCapNotice(`${live ? 'Applied' : 'Saved'} CPU cap: ${cap === null ? 'unlimited' : formatCap(cap)}${live ? ', in effect now.' : ', from the next start.'}`);
+        setCapNotice(
+          `${live ? 'Applied' : 'Saved'} CPU cap: ${cap === null ? 'unlimited' : formatCap(cap)}${live ? ', in effect now.' : ', from the next start.'}`,
+        );
       }
       setDraftCap((d) => (d?.cap === cap ? null : d));
     });
@@ -109,27 +111,16 @@ export function PriorityTab({ name }: { name: string }) {
           Relative priority
         </h3>
         <p className="hint">
-          When guests compete for CPU, each gets time in proportion to its priority. 1× is the default ({CPU_SHARES.default}{' '}
-          shares); 2× gets twice the CPU of a 1× guest. An idle host gives every guest what it asks for.
+          When guests compete for CPU, each gets time in proportion to its priority. 1× is the default ({CPU_SHARES.default} shares); 2× gets twice the CPU
+          of a 1× guest. An idle host gives every guest what it asks for.
         </p>
         {priorityUnavailable ? (
           <p className="unavailable">CPU priority is unavailable on this host: {priorityUnavailable}</p>
         ) : (
           <div className="priority-row">
-            <PrioritySlider
-              shares={shown}
-              disabled={busy}
-              describedBy={scopeId}
-              onPreview={(v) => setDraftShares(v)}
-              onCommit={commitShares}
-            />
+            <PrioritySlider shares={shown} disabled={busy} describedBy={scopeId} onPreview={(v) => setDraftShares(v)} onCommit={commitShares} />
             <SharesInput shares={shown} disabled={busy} onCommit={commitShares} />
-            <button
-              type="button"
-              className="button"
-              disabled={busy}
-              onClick={() => commitShares(CPU_SHARES.default)}
-            >
+            <button type="button" className="button" disabled={busy} onClick={() => commitShares(CPU_SHARES.default)}>
               Reset to 1×
             </button>
           </div>
@@ -142,8 +133,8 @@ export function PriorityTab({ name }: { name: string }) {
         <ShareBar shares={shares} focus={name} hypothetical={hypothetical} />
         {hypothetical && (
           <p className="hint">
-            {name} is {isLive(vm.state) ? 'paused' : 'not running'}; the bar shows what it would get{' '}
-            {isLive(vm.state) ? 'once resumed' : 'if started now'}.
+            {name} is {isLive(vm.state) ? 'paused' : 'not running'}; the bar shows what it would get {isLive(vm.state) ? 'once resumed' : 'if started now'}
+            .
           </p>
         )}
       </section>

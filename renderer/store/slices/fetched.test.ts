@@ -7,7 +7,8 @@ import { HOST_KEY, isStale, type FetchKind } from './fetched';
 function withEverythingFetched(...vms: VmInfo[]) {
   const store = createAppStore();
   store.getState().loadedAll(testHost, vms);
-  const fetch = (kind: FetchKind, key: string) => store.getState().fetchDone(kind, key, store.getState().fetchStarted(kind, key)!, kind === 'sched' ? {} : []);
+  const fetch = (kind: FetchKind, key: string) =>
+    store.getState().fetchDone(kind, key, store.getState().fetchStarted(kind, key)!, kind === 'sched' ? {} : []);
   for (const v of vms) for (const kind of ['acl', 'log', 'sched'] as const) fetch(kind, v.definition.name);
   fetch('hostDevices', HOST_KEY);
   return store;

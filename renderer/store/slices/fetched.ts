@@ -109,14 +109,17 @@ export function fetchedAfterChange(fetched: Fetched, prev: VmInfo | undefined, n
   const name = next.definition.name;
   if (!prev) return invalidated(fetched, ['hostDevices'], HOST_KEY);
   const stateChanged = prev.state !== next.state;
-  const devicesChanged =
-    !sameJson(prev.definition.devices, next.definition.devices) || !sameJson(prev.definition.disks, next.definition.disks);
+  const devicesChanged = !sameJson(prev.definition.devices, next.definition.devices) || !sameJson(prev.definition.disks, next.definition.disks);
   const rules: [FetchKind, boolean][] = [
     ['log', stateChanged],
     ['acl', stateChanged || devicesChanged],
     ['sched', stateChanged || !sameSched(prev.definition.cpu, next.definition.cpu)],
   ];
-  const f = invalidated(fetched, rules.filter(([, stale]) => stale).map(([kind]) => kind), name);
+  const f = invalidated(
+    fetched,
+    rules.filter(([, stale]) => stale).map(([kind]) => kind),
+    name,
+  );
   // The host's list says which guests use each node: it follows their ACLs.
   return stateChanged || devicesChanged ? invalidated(f, ['hostDevices'], HOST_KEY) : f;
 }
@@ -131,8 +134,7 @@ export const fetchedSlice: SliceCreator<FetchedSlice> = (set, get) => ({
     return e?.version ?? EMPTY.version;
   },
 
-  fetchDone: (kind, key, version, data) =>
-    set((s) => ({ fetched: withEntry(s.fetched, kind, key, (e) => answered(e, version, { data, error: null })) })),
+  fetchDone: (kind, key, version, data) => set((s) => ({ fetched: withEntry(s.fetched, kind, key, (e) => answered(e, version, { data, error: null })) })),
 
   fetchFailed: (kind, key, version, message) =>
     set((s) => ({ fetched: withEntry(s.fetched, kind, key, (e) => answered(e, version, { data: e.data, error: message })) })),

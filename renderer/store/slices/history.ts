@@ -21,11 +21,7 @@ function firstKept(at: readonly number[], cutoff: number): number {
  * The history with one tick added: new arrays for the guests in the tick, older samples dropped; guests that stopped
  * keep their samples until those age out. Guests untouched by the tick keep their object, so their views do not redraw.
  */
-export function appendTick(
-  history: Readonly<Record<string, GuestHistory>>,
-  tick: StatsTick,
-  windowMs: number = HISTORY_MS,
-): Record<string, GuestHistory> {
+export function appendTick(history: Readonly<Record<string, GuestHistory>>, tick: StatsTick, windowMs: number = HISTORY_MS): Record<string, GuestHistory> {
   const cutoff = tick.at - windowMs;
   const next: Record<string, GuestHistory> = {};
   const seen = new Set<string>();

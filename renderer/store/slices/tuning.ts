@@ -1,14 +1,7 @@
 // A guest's CPU tuning as the engine applies it, and the priority changes drawn on the performance timeline. The
 // values are the engine's scheduler answers kept in the fetched cache (kind 'sched'), in the definition's own shape
 // (CpuTuning); while there is no fresh answer, the definition says what the engine applies.
-import {
-  CPU_SHARES,
-  withSchedParams,
-  type CpuTuning,
-  type SchedParam,
-  type ScopeFlags,
-  type VmInfo,
-} from '../../../shared';
+import { CPU_SHARES, withSchedParams, type CpuTuning, type SchedParam, type ScopeFlags, type VmInfo } from '../../../shared';
 import type { AppState, SliceCreator } from './app-state';
 import { answered, isStale, stored, withEntry, type Fetched } from './fetched';
 
@@ -61,9 +54,7 @@ export function marked(s: AppState, name: string, shares: number): Record<string
 function afterAnswer(s: AppState, name: string, params: readonly SchedParam[], flags?: ScopeFlags) {
   const vm = s.vms[name]!;
   const cpu = withSchedParams(currentCpu(s, name), params);
-  const vms = flags?.config
-    ? { ...s.vms, [name]: { ...vm, definition: { ...vm.definition, cpu: withSchedParams(vm.definition.cpu, params) } } }
-    : s.vms;
+  const vms = flags?.config ? { ...s.vms, [name]: { ...vm, definition: { ...vm.definition, cpu: withSchedParams(vm.definition.cpu, params) } } } : s.vms;
   return { cpu, vms, marks: marked(s, name, cpu.shares ?? CPU_SHARES.default) };
 }
 

@@ -10,9 +10,7 @@ export type CreateStep = 'image' | 'define' | 'start';
 type DiskFormat = (typeof DISK_FORMATS)[number];
 
 export type DiskPlan =
-  | { kind: 'new'; fileName: string; format: DiskFormat; sizeMiB: number }
-  | { kind: 'existing'; path: string; format: DiskFormat }
-  | { kind: 'none' };
+  { kind: 'new'; fileName: string; format: DiskFormat; sizeMiB: number } | { kind: 'existing'; path: string; format: DiskFormat } | { kind: 'none' };
 
 export interface GuestPlan {
   definition: Omit<DefinitionInput, 'disks'>;
