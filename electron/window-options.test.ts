@@ -20,19 +20,24 @@ import { blockNavigation, denyPermissionCheck, denyPermissionRequest, denyWindow
 
 const options = windowOptions({ preload: '/app/dist/electron/preload.cjs', bounds: { width: 1000, height: 700 }, devTools: false });
 
+/** The page is untrusted: isolated from the preload, sandboxed, no Node, no webviews, no drag-and-drop navigation. */
+const HARDENED = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  experimentalFeatures: false,
+  navigateOnDragDrop: false,
+};
+
 describe('the BrowserWindow options', () => {
   it('isolate and sandbox the page, with no Node anywhere', () => {
     expect(options.webPreferences).toMatchObject({
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
+      ...HARDENED,
       devTools: false,
     });
     expect(options.webPreferences.preload).toBe('/app/dist/electron/preload.cjs');
@@ -135,16 +140,7 @@ describe('main.ts, run against the Electron stand-in', () => {
     expect(win.options).toEqual(windowOptions({ preload: preloadPath, bounds: { x: 40, y: 30, width: 1000, height: 700 }, devTools: !app.isPackaged }));
     expect((win.options as { webPreferences: unknown }).webPreferences).toEqual({
       preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
+      ...HARDENED,
       safeDialogs: true,
       spellcheck: false,
       devTools: true, // not packaged

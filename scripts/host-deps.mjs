@@ -5,20 +5,11 @@
 //   --for bench   same as test
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { onPath } from './on-path.mjs';
 
 const purpose = process.argv.includes('--for') ? process.argv[process.argv.indexOf('--for') + 1] : 'test';
 const strict = process.env.CGVIRT_STRICT === '1';
 
-const onPath = (bin) =>
-  (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, bin), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 const exists = (file, mode = constants.X_OK) => {
   try {
     accessSync(file, mode);

@@ -1,6 +1,6 @@
-// Sample data for the test doubles of both layers (the router's engine double, the renderer's page-API double): what
-// this kind of host reports, so the two doubles describe the same host.
-import type { HostInfo } from '../shared';
+// Sample data for tests and the test doubles of both layers (the fake engine, the page double): what this kind of
+// host reports, and a small guest, so every test describes the same host and guest.
+import type { HostInfo, VmInfo, VmState } from '../shared';
 
 export const sampleHostInfo: HostInfo = {
   cgroup: {
@@ -30,3 +30,21 @@ export const sampleHostInfo: HostInfo = {
     stats: { available: true },
   },
 };
+
+/** A small guest in `state` (64 MiB, 1 vCPU), with raw virtio disks at `disks` and `shares` if given. */
+export function guest(name: string, state: VmState, over: { shares?: number; disks?: string[] } = {}): VmInfo {
+  return {
+    definition: {
+      name,
+      uuid: '6a4c1e0e-1f5a-4d3b-9c7e-0b1a2c3d4e5f',
+      memoryMiB: 64,
+      vcpus: 1,
+      disks: (over.disks ?? []).map((path) => ({ path, format: 'raw', readonly: false, bus: 'virtio' })),
+      cpu: over.shares === undefined ? {} : { shares: over.shares },
+      devices: { extra: [], omitDefaults: [] },
+      autostart: false,
+      vnc: false,
+    },
+    state,
+  };
+}

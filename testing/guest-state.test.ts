@@ -13,7 +13,7 @@ import { RuntimeDir } from '../electron/engine/vms/runtime';
 import { DefinitionStore } from '../electron/engine/vms/store';
 import { toolbarActions } from '../renderer/shell/toolbar-actions';
 import { createFakeEngine } from './fake-engine';
-import { guest } from './page-double';
+import { guest } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'cgvirt-states-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

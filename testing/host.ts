@@ -1,20 +1,10 @@
 // Host capabilities the integration and e2e tests need, and the one rule for a missing one:
 // skip on a developer's machine, fail under CGVIRT_STRICT=1 (CI), never pass silently.
 // No test-runner import here: vitest suites use ./describe-on-host, Playwright specs call `missing` directly.
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { onPath } from '../scripts/on-path.mjs';
 
 export const STRICT = process.env.CGVIRT_STRICT === '1';
-
-const onPath = (bin: string) =>
-  (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, bin), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 
 const v1Mounted = (controller: string) =>
   readFileSync('/proc/self/mountinfo', 'utf8')

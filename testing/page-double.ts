@@ -13,7 +13,6 @@ import {
   type EventOf,
   type HostInfo,
   type VmInfo,
-  type VmState,
 } from '../shared';
 import { createRouter } from '../electron/ipc/router';
 import { createFakeEngine, sampleDevices, type FakeEngine } from './fake-engine';
@@ -26,23 +25,6 @@ export interface Call {
 
 export const testHost: HostInfo = sampleHostInfo;
 export const testDevices = sampleDevices;
-
-export function guest(name: string, state: VmState, over: { shares?: number; disks?: string[] } = {}): VmInfo {
-  return {
-    definition: {
-      name,
-      uuid: '6a4c1e0e-1f5a-4d3b-9c7e-0b1a2c3d4e5f',
-      memoryMiB: 64,
-      vcpus: 1,
-      disks: (over.disks ?? []).map((path) => ({ path, format: 'raw', readonly: false, bus: 'virtio' })),
-      cpu: over.shares === undefined ? {} : { shares: over.shares },
-      devices: { extra: [], omitDefaults: [] },
-      autostart: false,
-      vnc: false,
-    },
-    state,
-  };
-}
 
 export class EngineDouble {
   readonly calls: Call[] = [];

@@ -5,6 +5,7 @@ import { CHANNEL_NAMES } from '../../shared';
 import { type FuzzCase, fuzz, fuzzCases, replyProblem } from '../../testing/fuzz';
 import { createRouter } from './router';
 import { createFakeEngine } from '../../testing/fake-engine';
+import { guest } from '../../testing/fixtures';
 import { startWebServer } from './web-server';
 import { connectWsClient } from '../../testing/ws-client';
 
@@ -35,17 +36,7 @@ describe('fuzzing the router', () => {
 
   // 4,000 here, because a 1.5 MB frame takes tens of ms on loopback; the 10,000 above cover the router itself.
   it('holds over a real WebSocket too (JSON turns NaN into null, drops undefined): one socket serves them all', async () => {
-    const engine = createFakeEngine();
-    await engine.vmDefine({
-      name: 'fuzz-guest',
-      memoryMiB: 64,
-      vcpus: 1,
-      disks: [],
-      cpu: {},
-      devices: { extra: [], omitDefaults: [] },
-      autostart: false,
-      vnc: false,
-    });
+    const engine = createFakeEngine([guest('fuzz-guest', 'shutoff')]);
     const internal: unknown[] = [];
     const router = createRouter(engine, { logInternal: (_c, e) => internal.push(e) });
     const server = await startWebServer({ engine, router, staticDir: '/nonexistent', log: () => {} });

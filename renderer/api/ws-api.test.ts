@@ -8,6 +8,7 @@ import { createActions } from '../store/actions';
 import { connectStore } from '../store/connect';
 import { createAppStore } from '../store/store';
 import { createApiClient } from './client';
+import { guest } from '../../testing/fixtures';
 import { createWsApi, type WsApi } from './ws-api';
 
 interface Frame {
@@ -189,20 +190,7 @@ describe('WebSocket page API', () => {
 });
 
 describe('store over the WebSocket', () => {
-  const info = (name: string, state: VmInfo['state']): VmInfo => ({
-    definition: {
-      name,
-      uuid: '6a4c1e0e-1f5a-4d3b-9c7e-0b1a2c3d4e5f',
-      memoryMiB: 64,
-      vcpus: 1,
-      disks: [],
-      cpu: {},
-      devices: { extra: [], omitDefaults: [] },
-      autostart: false,
-      vnc: false,
-    },
-    state,
-  });
+  const info = (name: string, state: VmInfo['state']): VmInfo => guest(name, state);
 
   it('loads on connect, follows pushed events, and loads again after a reconnect', async () => {
     let guests = [info('web', 'shutoff')];

@@ -1,7 +1,8 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { guestNameProblem } from '../../shared';
-import { EngineDouble, guest } from '../../testing/page-double';
+import { EngineDouble } from '../../testing/page-double';
+import { guest } from '../../testing/fixtures';
 import { renderWithEngine } from '../../testing/render-app';
 import { App } from '../shell/App';
 

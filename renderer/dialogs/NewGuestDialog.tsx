@@ -29,6 +29,12 @@ const imageNameFor = (guest: string, format: Format) => {
   return `${base}.${format}`;
 };
 
+const formatOptions = DISK_FORMATS.map((f) => (
+  <option key={f} value={f}>
+    {f}
+  </option>
+));
+
 function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string | null; hint?: string; children: ReactNode }) {
   return (
     <div className={`field${error ? ' field--invalid' : ''}`}>
@@ -250,11 +256,7 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
                     if (imageName !== null) setImageName(imageName.replace(/\.(raw|qcow2)$/, `.${f}`));
                   }}
                 >
-                  {DISK_FORMATS.map((f) => (
-                    <option key={f} value={f}>
-                      {f}
-                    </option>
-                  ))}
+                  {formatOptions}
                 </select>
               </Field>
               <Field id={`${id}-imageSize`} label="Size (MiB)" error={show('imageSize')}>
@@ -285,11 +287,7 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
               </Field>
               <Field id={`${id}-pathFormat`} label="Format">
                 <select id={`${id}-pathFormat`} className="input" value={pathFormat} onChange={(e) => setPathFormat(e.currentTarget.value as Format)}>
-                  {DISK_FORMATS.map((f) => (
-                    <option key={f} value={f}>
-                      {f}
-                    </option>
-                  ))}
+                  {formatOptions}
                 </select>
               </Field>
             </div>

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EngineDouble, guest } from '../../testing/page-double';
+import { EngineDouble } from '../../testing/page-double';
+import { guest } from '../../testing/fixtures';
 import { renderWithEngine, withPaneSize } from '../../testing/render-app';
 import { App } from '../shell/App';
 

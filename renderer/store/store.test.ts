@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { schedParamsOf, type HostInfo, type StatsTick, type VmInfo, type VmState } from '../../shared';
+import { guest } from '../../testing/fixtures';
 import { testHost } from '../../testing/page-double';
 import type { AppStore } from './slices/app-state';
 import { HISTORY_MS } from './slices/history';
@@ -8,18 +9,7 @@ import { MARK_MERGE_MS, currentShares } from './slices/tuning';
 import { createAppStore } from './store';
 
 const vm = (name: string, state: VmState = 'shutoff', shares?: number): VmInfo => ({
-  definition: {
-    name,
-    uuid: '6a4c1e0e-1f5a-4d3b-9c7e-0b1a2c3d4e5f',
-    memoryMiB: 64,
-    vcpus: 1,
-    disks: [],
-    cpu: shares === undefined ? {} : { shares },
-    devices: { extra: [], omitDefaults: [] },
-    autostart: false,
-    vnc: false,
-  },
-  state,
+  ...guest(name, state, shares === undefined ? {} : { shares }),
   ...(state === 'running' ? { pid: 42, cgroups: { cpu: `/cgvirt/qemu/${name}` } } : {}),
 });
 

@@ -2,7 +2,7 @@
 // guest dialog. Its accessible name is exactly "CPU priority".
 import { useId } from 'react';
 import { PRIORITY_SCALE, formatMultiplier, positionToShares, sharesToPosition, snap, stepFrom } from '../model/priority-scale';
-import { RangeSlider, type SliderKey } from './RangeSlider';
+import { RangeSlider, SliderHead, type SliderKey } from './RangeSlider';
 
 const TICKS = [-2, -1, 0, 1, 2, 3];
 const STEPS: Record<SliderKey, number> = {
@@ -32,14 +32,7 @@ export function PrioritySlider({ shares, disabled, describedBy, onPreview, onCom
 
   return (
     <div className="priority-slider">
-      <div className="priority-slider__head">
-        <label htmlFor={id} className="field-label">
-          CPU priority
-        </label>
-        <output htmlFor={id} className="priority-slider__value" aria-hidden="true">
-          {formatMultiplier(shares)}
-        </output>
-      </div>
+      <SliderHead id={id} label="CPU priority" value={formatMultiplier(shares)} />
       <RangeSlider
         id={id}
         min={PRIORITY_SCALE.min}

@@ -82,3 +82,17 @@ export function RangeSlider(props: RangeSliderProps) {
     />
   );
 }
+
+/** A slider's label and its value as text; the slider itself tells screen readers the value (aria-valuetext). */
+export function SliderHead({ id, label, value }: { id: string; label: string; value: string }) {
+  return (
+    <div className="priority-slider__head">
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      <output htmlFor={id} className="priority-slider__value" aria-hidden="true">
+        {value}
+      </output>
+    </div>
+  );
+}

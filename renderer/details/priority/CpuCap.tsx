@@ -2,7 +2,7 @@
 // Stored as CFS bandwidth (cpu_quota µs per cpu_period µs).
 import { useId } from 'react';
 import { CAP_MIN_PERCENT, capMaxPercent, formatCap } from '../../model/cpu-cap';
-import { RangeSlider, type SliderKey } from '../../ui/RangeSlider';
+import { RangeSlider, SliderHead, type SliderKey } from '../../ui/RangeSlider';
 
 export interface CpuCapProps {
   /** Percent of one CPU, or null for unlimited. */
@@ -36,14 +36,7 @@ export function CpuCap({ cap, vcpus, disabled, describedBy, onPreview, onCommit 
 
   return (
     <div className="cap">
-      <div className="priority-slider__head">
-        <label htmlFor={id} className="field-label">
-          CPU cap
-        </label>
-        <output htmlFor={id} className="priority-slider__value" aria-hidden="true">
-          {formatCap(cap)}
-        </output>
-      </div>
+      <SliderHead id={id} label="CPU cap" value={formatCap(cap)} />
       <RangeSlider
         id={id}
         min={CAP_MIN_PERCENT}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VmInfo, VmState } from '../../../shared';
-import { guest, testHost } from '../../../testing/page-double';
+import { testHost } from '../../../testing/page-double';
+import { guest } from '../../../testing/fixtures';
 import { createAppStore } from '../store';
 import { HOST_KEY, isStale, type FetchKind } from './fetched';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EngineDouble, guest } from '../../../testing/page-double';
+import { EngineDouble } from '../../../testing/page-double';
+import { guest } from '../../../testing/fixtures';
 import { createApiClient } from '../../api/client';
 import { createActions } from '../actions';
 import { createAppStore } from '../store';
