@@ -67,7 +67,7 @@ export const LAYERS = [
   },
   {
     name: 'electron',
-    describe: 'the files directly in electron/ (main, preload, serve, bridge, window-*, csp)',
+    describe: 'the files directly in electron/ (main, preload, serve, serve-args, bridge, window-*)',
     holds: directlyIn('electron'),
     may: ['ipc', 'engine', 'engine/vms', 'engine/cgroup', 'engine/qemu', 'engine/host', 'shared'],
     // 'electron' itself only from ELECTRON_IMPORTERS (see checkImport).

@@ -3,7 +3,7 @@
 // (guests destroyed, engine closed, partition and dirs removed), also when the test failed.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { definitionInputSchema, type DefinitionInput, type ParsedRequestOf } from '../shared';
+import { definitionInputSchema, hasProcess, type DefinitionInput, type ParsedRequestOf } from '../shared';
 import { createEngine, type EngineApi, type EngineHooks, type EngineOptions } from '../electron/engine';
 import type { RunningGuest, StartTimings } from '../electron/engine/vms/running';
 import { writeBootImage, type GuestKind } from './guests';
@@ -65,7 +65,7 @@ export async function startEngineHarness(options: HarnessOptions = {}, dirs = ne
   });
   const current = (name: string) => {
     const g = followed.get(name);
-    return g && (g.state === 'running' || g.state === 'paused' || g.state === 'starting') ? g : undefined;
+    return g && hasProcess(g.state) ? g : undefined;
   };
   const images = join(dirs.root, 'images');
   mkdirSync(images, { recursive: true });
@@ -85,7 +85,7 @@ export async function startEngineHarness(options: HarnessOptions = {}, dirs = ne
     teardown: async () => {
       try {
         for (const vm of await engine.vmList({})) {
-          if (vm.state !== 'shutoff' && vm.state !== 'crashed') await engine.vmDestroy({ name: vm.definition.name }).catch(() => undefined);
+          if (hasProcess(vm.state)) await engine.vmDestroy({ name: vm.definition.name }).catch(() => undefined);
         }
         await engine.close();
       } finally {

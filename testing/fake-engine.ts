@@ -10,6 +10,8 @@ import {
   DEFAULT_DEVICE_PATHS,
   EventListeners,
   GUEST_LIMITS,
+  hasProcess,
+  isLive,
   invalidArg,
   methodOf,
   noDomain,
@@ -77,7 +79,7 @@ const byPath = new Map(sampleDevices.map((d) => [d.path, d]));
 
 /** The ACL the real engine would report: defaults present on the host, the PTYs, block-device disks, extra nodes. */
 function aclOf(vm: VmInfo): AclEntry[] {
-  const live = vm.state === 'running' || vm.state === 'paused';
+  const live = isLive(vm.state);
   const entry = (path: string, source: AclEntry['source']): AclEntry[] => {
     const h = byPath.get(path);
     return h ? [{ path, type: h.type, major: h.major, minor: h.minor, access: 'rw', source, live, config: true }] : [];
@@ -118,7 +120,7 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
   const copy = (vm: VmInfo) => structuredClone(vm);
   const setState = (vm: VmInfo, state: VmState) => {
     vm.state = state;
-    if (state === 'shutoff' || state === 'crashed') {
+    if (!hasProcess(state)) {
       delete vm.pid;
       delete vm.cgroups;
     } else {
@@ -130,7 +132,7 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
   const allow = (vm: VmInfo, action: GuestAction) => {
     if (!canDo(action, vm.state)) throw operationInvalid(refusal(action, vm.definition.name, vm.state));
   };
-  const running = (vm: VmInfo) => vm.state !== 'shutoff' && vm.state !== 'crashed';
+  const running = (vm: VmInfo) => hasProcess(vm.state);
   /** The scope a change gets, refusing live on a guest without a process (as the engine does). */
   const scopeOf = (vm: VmInfo, flags: ScopeFlags, what: string) => {
     const s = resolveScope(flags, running(vm));
