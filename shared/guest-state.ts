@@ -41,7 +41,6 @@ export const ACTION_CHANNEL = {
 } as const satisfies Record<GuestAction, `vm:${string}`>;
 
 export const canDo = (action: GuestAction, state: VmState): boolean => ALLOWED[action].includes(state);
-export const allowedStates = (action: GuestAction): readonly VmState[] => ALLOWED[action];
 
 /** Why `action` is refused for a guest in `state`, in the words the engine answers with. */
 export function refusal(action: GuestAction, name: string, state: VmState): string {

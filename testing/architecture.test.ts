@@ -172,7 +172,8 @@ describe('the layer table itself', () => {
     expect(layerOf('electron/main.ts')?.name).toBe('electron');
     expect(layerOf('renderer/store/slices/fetched.ts')?.name).toBe('renderer/store');
     expect(layerOf('renderer/details/priority/PriorityTab.tsx')?.name).toBe('renderer/components');
-    expect(layerOf('renderer/main.tsx')?.name).toBe('renderer/components');
+    expect(layerOf('renderer/main.tsx')?.name).toBe('renderer/entry');
+    expect(layerOf('renderer/shell/App.tsx')?.name).toBe('renderer/components');
     expect(layerOf('testing/fixtures.ts')).toBeUndefined();
     expect(isProduction('electron/engine/host/kvm.test.ts')).toBe(false);
     expect(isProduction('bench/run.ts')).toBe(false);

@@ -63,9 +63,13 @@ export async function startEngineHarness(options: HarnessOptions = {}, dirs = ne
     ...engineOptions,
     hooks: { beforeCont, onGuest: (g) => void followed.set(g.name, g) },
   });
+  // A guest that ended is no longer followed; while it stops, QMP is the engine's to close (as the engine refused).
+  engine.on('vm:state', (e) => {
+    if (!hasProcess(e.state)) followed.delete(e.name);
+  });
   const current = (name: string) => {
     const g = followed.get(name);
-    return g && hasProcess(g.state) ? g : undefined;
+    return g && g.state !== 'stopping' ? g : undefined;
   };
   const images = join(dirs.root, 'images');
   mkdirSync(images, { recursive: true });

@@ -1,6 +1,6 @@
 // Sample data for tests and the test doubles of both layers (the fake engine, the page double): what this kind of
 // host reports, and a small guest, so every test describes the same host and guest.
-import type { HostInfo, VmInfo, VmState } from '../shared';
+import { FEATURES, type HostInfo, type VmInfo, type VmState } from '../shared';
 
 export const sampleHostInfo: HostInfo = {
   cgroup: {
@@ -19,20 +19,16 @@ export const sampleHostInfo: HostInfo = {
   qemu: { path: '/usr/bin/qemu-system-x86_64', version: '7.2.0' },
   accel: 'tcg',
   cpus: 2,
+  // Every feature available but KVM (this machine kind has none that boots Linux): built from the feature list, so a
+  // new feature needs no entry here.
   features: {
-    guests: { available: true },
+    ...(Object.fromEntries(FEATURES.map((f) => [f, { available: true }])) as HostInfo['features']),
     kvm: { available: false, reason: '/dev/kvm does not exist' },
-    cpuPriority: { available: true },
-    cpuCap: { available: true },
-    cpuPinning: { available: true },
-    memoryLimit: { available: true },
-    deviceAcl: { available: true },
-    stats: { available: true },
   },
 };
 
-/** A small guest in `state` (64 MiB, 1 vCPU), with raw virtio disks at `disks` and `shares` if given. */
-export function guest(name: string, state: VmState, over: { shares?: number; disks?: string[] } = {}): VmInfo {
+/** A small guest in `state` (64 MiB, 1 vCPU), with raw virtio disks at `disks`, and `shares` and `cpuset` if given. */
+export function guest(name: string, state: VmState, over: { shares?: number; disks?: string[]; cpuset?: string } = {}): VmInfo {
   return {
     definition: {
       name,
@@ -40,7 +36,7 @@ export function guest(name: string, state: VmState, over: { shares?: number; dis
       memoryMiB: 64,
       vcpus: 1,
       disks: (over.disks ?? []).map((path) => ({ path, format: 'raw', readonly: false, bus: 'virtio' })),
-      cpu: over.shares === undefined ? {} : { shares: over.shares },
+      cpu: { ...(over.shares === undefined ? {} : { shares: over.shares }), ...(over.cpuset === undefined ? {} : { cpuset: over.cpuset }) },
       devices: { extra: [], omitDefaults: [] },
       autostart: false,
       vnc: false,

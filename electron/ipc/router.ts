@@ -18,7 +18,7 @@ import type { EngineApi } from '../engine/api';
 import { payloadProblem } from './payload-limits';
 
 export interface Router {
-  /** Never rejects: every outcome, including a bug in a handler, is a Result. */
+  /** Never rejects: every outcome, including a bug in the engine, is a Result. */
   handle(channel: unknown, payload: unknown): Promise<Result>;
 }
 

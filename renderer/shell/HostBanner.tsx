@@ -5,7 +5,7 @@ import { useApp } from '../store/context';
 import { CloseIcon, WarnIcon } from '../ui/icons';
 
 /** Missing features, the most serious first; KVM is only advice (guests run without it). */
-export function missingFeatures(host: HostInfo): { feature: Feature; reason?: string; severe: boolean }[] {
+function missingFeatures(host: HostInfo): { feature: Feature; reason?: string; severe: boolean }[] {
   return FEATURES.flatMap((f) => {
     const a = host.features[f];
     return a && !a.available ? [{ feature: f, reason: a.reason, severe: f !== 'kvm' }] : [];

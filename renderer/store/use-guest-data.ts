@@ -10,6 +10,8 @@ export interface GuestData<T> {
   data: T | undefined;
   /** The engine's words when the last request failed. */
   error: string | null;
+  /** `data` describes an earlier state (a newer answer is on its way): show it as such, not as current. */
+  stale: boolean;
   /** Fetch again now (a Refresh button, a timer). */
   reload(): void;
 }
@@ -23,5 +25,5 @@ export function useGuestData<K extends FetchKind>(kind: K, key: string): GuestDa
     if (due) void actions.fetchGuestData(kind, key);
   }, [due, kind, key, actions]);
   const reload = useCallback(() => store.getState().invalidate(kind, key), [store, kind, key]);
-  return { data: entry?.data, error: entry?.error ?? null, reload };
+  return { data: entry?.data, error: entry?.error ?? null, stale: isStale(entry), reload };
 }

@@ -1,7 +1,7 @@
 // A guest's run state as an icon and a word; colour is never the only signal.
 import type { VmState } from '../../shared';
 
-export const STATE_LABEL: Record<VmState, string> = {
+const STATE_LABEL: Record<VmState, string> = {
   shutoff: 'Shut off',
   starting: 'Starting…',
   running: 'Running',

@@ -43,8 +43,7 @@ export interface CgroupBackend {
   getCpuMax(group: string): CpuMax;
   setCpuset(group: string, cpus: string): void;
   getCpuset(group: string): string;
-  /** Bytes, null for unlimited. */
-  setMemoryLimit(group: string, bytes: number | null): void;
+  /** Bytes, null for unlimited (written through writeFile: see GuestGroup.setMemoryLimitMiB). */
   getMemoryLimit(group: string): number | null;
 
   denyAllDevices(group: string): void;

@@ -262,9 +262,9 @@ export class GuestGroup {
    * Writes a control file named per cgroup version (`{1: 'memory.soft_limit_in_bytes', 2: 'memory.high'}`): how a
    * tunable without rules of its own reaches the kernel. UNSUPPORTED when this host's version has no such file.
    */
-  writeControl(controller: Controller, files: ControlFiles, data: string, what: string): void {
+  writeControl(controller: Controller, files: ControlFiles, data: string | ((version: 1 | 2) => string), what: string): void {
     const b = this.h.backend(controller);
-    b.writeFile(this.path, controller, fileFor(files, b.version, controller), data, what);
+    b.writeFile(this.path, controller, fileFor(files, b.version, controller), typeof data === 'string' ? data : data(b.version), what);
   }
   readControl(controller: Controller, files: ControlFiles): string {
     const b = this.h.backend(controller);
@@ -302,7 +302,9 @@ export class GuestGroup {
   setMemoryLimitMiB(mib: number | null): void {
     if (mib !== null && !(Number.isInteger(mib) && mib > 0))
       throw new CgvirtError('INVALID_ARG', `memory limit '${mib}' must be a positive number of MiB`);
-    this.h.backend('memory').setMemoryLimit(this.path, mib === null ? null : mib * MiB);
+    // No rule of its own: the file's name and its word for unlimited differ per version, nothing else.
+    const value = (version: 1 | 2) => (mib !== null ? String(mib * MiB) : version === 1 ? '-1' : 'max');
+    this.writeControl('memory', { 1: 'memory.limit_in_bytes', 2: 'memory.max' }, value, 'the memory limit');
   }
   getMemoryLimitMiB(): number | null {
     const bytes = this.h.backend('memory').getMemoryLimit(this.path);

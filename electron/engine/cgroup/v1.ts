@@ -150,9 +150,6 @@ export class V1Backend implements CgroupBackend {
     return this.fs.read(this.file(group, 'cpuset', 'cpuset.cpus')).trim();
   }
 
-  setMemoryLimit(group: string, bytes: number | null): void {
-    this.write(this.file(group, 'memory', 'memory.limit_in_bytes'), bytes === null ? '-1' : String(bytes), 'the memory limit');
-  }
   getMemoryLimit(group: string): number | null {
     const v = BigInt(this.fs.read(this.file(group, 'memory', 'memory.limit_in_bytes')).trim());
     return v >= V1_UNLIMITED_FROM ? null : Number(v);

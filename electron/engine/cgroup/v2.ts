@@ -185,10 +185,6 @@ export class V2Backend implements CgroupBackend {
     return this.read(group, 'cpuset.cpus') || this.read(group, 'cpuset.cpus.effective');
   }
 
-  setMemoryLimit(group: string, bytes: number | null): void {
-    this.need('memory');
-    this.write(group, 'memory.max', bytes === null ? 'max' : String(bytes), 'the memory limit');
-  }
   getMemoryLimit(group: string): number | null {
     this.need('memory');
     const v = this.read(group, 'memory.max');

@@ -1,7 +1,7 @@
 // A guest's effective device ACL: the defaults minus what it goes without, plus the PTYs, plus its block-device disks,
 // plus its extra nodes. The same plan is applied at start, diffed on change, and shown to the user with its sources.
 import { statSync } from 'node:fs';
-import { DEFAULT_DEVICE_PATHS, PTY_MAJOR, type AclEntry, type Definition, type Disk } from '../../../shared';
+import { DEFAULT_DEVICE_PATHS, PTY_MAJOR, type AclEntry, type Definition } from '../../../shared';
 import { covers, PTY_RULE, ruleForPath, sameNode, type AclRule } from '../cgroup';
 
 export interface PlannedEntry {
@@ -23,11 +23,6 @@ const isBlockDevice = (path: string) => {
     return false;
   }
 };
-
-/** The rule a disk needs when its path is a block device (image files need none: the ACL covers device nodes only). */
-export function diskRule(disk: Disk): AclRule | null {
-  return isBlockDevice(disk.path) ? ruleForPath(disk.path, disk.readonly ? 'r' : 'rw') : null;
-}
 
 export function planAcl(def: Pick<Definition, 'devices' | 'disks'>): AclPlan {
   const entries: PlannedEntry[] = [];

@@ -15,7 +15,7 @@ import type { EngineContext } from './context';
 import { applyLive, groupFor } from './live';
 
 /** What the guest's group holds now; `lastShares` lets a lossy backend (v2 weight) answer exactly what was set. */
-export function schedOfGroup(group: GuestGroup, lastShares: number | undefined): SchedParam[] {
+function schedOfGroup(group: GuestGroup, lastShares: number | undefined): SchedParam[] {
   const max = group.getCpuQuota();
   return schedParamsOf({ shares: group.getCpuShares(lastShares), periodUs: max.periodUs, quotaUs: max.quotaUs ?? undefined });
 }

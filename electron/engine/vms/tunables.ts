@@ -1,7 +1,7 @@
 // The table of tunables: each row is one thing a guest's group enforces (CPU priority, CPU cap, pinning, memory limit,
 // device ACL), with the controller it needs, how the definition asks for it, and how it is written. The same rows
 // configure a new guest's group at start and move a running guest when a value changes, so a new tunable is one row
-// here (plus its schema in shared/, its kernel file in the cgroup layer and its control in the UI).
+// here (plus its schema and feature in shared/ and its control in the UI; docs/ARCHITECTURE.md has the recipe).
 import { CPU_PERIOD_US, CPU_SHARES, definitionSchema, type Controller, type Definition, type Feature, type HostInfo } from '../../../shared';
 import type { CgroupHierarchy, GuestGroup } from '../cgroup';
 import { diffAcl, planAcl, type AclPlan } from './acl';
@@ -14,7 +14,7 @@ export interface TuneTarget {
 
 export interface Tunable {
   /** The definition field the row reads (what `vm:update` reports as applied live). */
-  field: 'cpu' | 'memoryLimitMiB' | 'devices';
+  field: DefinitionField;
   controller: Extract<Controller, 'cpu' | 'cpuset' | 'memory' | 'devices'>;
   /** The feature host:info reports for it (available where the controller is usable). */
   feature: Exclude<Feature, 'guests' | 'kvm' | 'stats'>;
@@ -98,8 +98,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 export const changedFields = (a: Definition, b: Definition): DefinitionField[] => ALL_FIELDS.filter((f) => !same(a[f], b[f]));
 
 /**
- * Writes the definition's tuning into a new guest's group. A controller this host lacks is skipped, not an error ("not
- * supported → claim success": the guest still runs; host:info tells the user what is unavailable); `note` says so.
+ * Writes the definition's tuning into a new guest's group. A controller this host lacks (`usable` says, and notes it)
+ * is skipped, not an error ("not supported → claim success": the guest still runs; host:info tells the user).
  */
 export function configureTunables(
   target: TuneTarget,

@@ -46,7 +46,8 @@ export function DevicesTab({ name }: { name: string }) {
   });
 
   if (!vm) return null;
-  const groups = groupDevices({ guest: name, definition: vm.definition, acl: acl.data ?? null, host: host.data ?? null, draft });
+  // A list from before a start or stop says what was in force then: it waits for the fresh one ("Loading").
+  const groups = groupDevices({ guest: name, definition: vm.definition, acl: acl.stale ? null : (acl.data ?? null), host: host.data ?? null, draft });
   const pending = draftChanges(saved, draft);
   const dirty = pending.allow.length + pending.deny.length > 0;
   const unavailable = aclFeature?.available === false ? (aclFeature.reason ?? 'not available on this host') : null;

@@ -28,12 +28,23 @@ describe('per-guest fetched data', () => {
     expect(isStale(store.getState().fetched.log.web)).toBe(false);
   });
 
-  it('a state change makes the guest’s entries and the host’s device list stale, not other guests’', () => {
+  it('a state change makes the guest’s entries stale, not other guests’ nor the host’s device list (it follows definitions)', () => {
     const store = withEverythingFetched(guest('web', 'running'), guest('db', 'running'));
     store.getState().vmState({ name: 'web', state: 'paused' });
     expect(staleKinds(store, 'web')).toEqual(['acl', 'log', 'sched']);
     expect(staleKinds(store, 'db')).toEqual([]);
-    expect(isStale(store.getState().fetched.hostDevices[HOST_KEY])).toBe(true);
+    expect(isStale(store.getState().fetched.hostDevices[HOST_KEY])).toBe(false);
+  });
+
+  it('an answer that arrives after its guest was removed does not come back as fresh for a new guest of that name', () => {
+    const store = withEverythingFetched(guest('web', 'running'));
+    const version = store.getState().fetchStarted('acl', 'web');
+    store.getState().invalidate('acl', 'web');
+    const again = store.getState().fetchStarted('acl', 'web') ?? version!;
+    store.getState().removeVm('web');
+    store.getState().fetchDone('acl', 'web', again, []);
+    store.getState().upsertVm(guest('web', 'shutoff'));
+    expect(store.getState().fetched.acl.web).toBeUndefined();
   });
 
   it('a new definition makes stale what it changes: the ACL for devices and disks, the scheduler values for CPU tuning', () => {

@@ -107,7 +107,8 @@ const sameSched = (a: CpuTuning, b: CpuTuning) => sameJson(schedParamsOf(a), sch
 /** `fetched` after a guest was added, changed state or got a new definition: what may now read differently is stale. */
 export function fetchedAfterChange(fetched: Fetched, prev: VmInfo | undefined, next: VmInfo): Fetched {
   const name = next.definition.name;
-  if (!prev) return invalidated(fetched, ['hostDevices'], HOST_KEY);
+  // A new guest starts with nothing cached, even if an answer for a removed one of the same name came late.
+  if (!prev) return invalidated(fetchedWithout(fetched, name), ['hostDevices'], HOST_KEY);
   const stateChanged = prev.state !== next.state;
   const devicesChanged = !sameJson(prev.definition.devices, next.definition.devices) || !sameJson(prev.definition.disks, next.definition.disks);
   const rules: [FetchKind, boolean][] = [
@@ -120,8 +121,8 @@ export function fetchedAfterChange(fetched: Fetched, prev: VmInfo | undefined, n
     rules.filter(([, stale]) => stale).map(([kind]) => kind),
     name,
   );
-  // The host's list says which guests use each node: it follows their ACLs.
-  return stateChanged || devicesChanged ? invalidated(f, ['hostDevices'], HOST_KEY) : f;
+  // The host's list says which guests' definitions use each node: it follows their devices and disks, not their state.
+  return devicesChanged ? invalidated(f, ['hostDevices'], HOST_KEY) : f;
 }
 
 export const fetchedSlice: SliceCreator<FetchedSlice> = (set, get) => ({
@@ -134,12 +135,15 @@ export const fetchedSlice: SliceCreator<FetchedSlice> = (set, get) => ({
     return e?.version ?? EMPTY.version;
   },
 
-  fetchDone: (kind, key, version, data) => set((s) => ({ fetched: withEntry(s.fetched, kind, key, (e) => answered(e, version, { data, error: null })) })),
+  // An answer for an entry that is gone (its guest was removed meanwhile) is dropped: it must not reappear as fresh.
+  fetchDone: (kind, key, version, data) =>
+    set((s) => (s.fetched[kind][key] ? { fetched: withEntry(s.fetched, kind, key, (e) => answered(e, version, { data, error: null })) } : {})),
 
   fetchFailed: (kind, key, version, message) =>
-    set((s) => ({ fetched: withEntry(s.fetched, kind, key, (e) => answered(e, version, { data: e.data, error: message })) })),
+    set((s) => (s.fetched[kind][key] ? { fetched: withEntry(s.fetched, kind, key, (e) => answered(e, version, { data: e.data, error: message })) } : {})),
 
-  answerStored: (kind, key, data) => set((s) => ({ fetched: withEntry(s.fetched, kind, key, (e) => stored(e, data)) })),
+  answerStored: (kind, key, data) =>
+    set((s) => (kind === 'hostDevices' || s.vms[key] ? { fetched: withEntry(s.fetched, kind, key, (e) => stored(e, data)) } : {})),
 
   invalidate: (kind, key) => set((s) => ({ fetched: invalidated(s.fetched, [kind], key) })),
 });

@@ -27,8 +27,7 @@ export interface GuestsSlice {
   removeVm(name: string): void;
 }
 
-export const compareNames = (a: string, b: string) =>
-  a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' }) || (a < b ? -1 : a > b ? 1 : 0);
+const compareNames = (a: string, b: string) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' }) || (a < b ? -1 : a > b ? 1 : 0);
 
 const sharesOf = (vm: VmInfo) => vm.definition.cpu.shares ?? CPU_SHARES.default;
 

@@ -18,7 +18,11 @@ export const MARK_MERGE_MS = 3000;
 export interface TuningSlice {
   marks: Record<string, PriorityMark[]>;
   /** The engine's answer to a write (`sched:set`); a config write updates the definition too. */
-  schedApplied(name: string, params: readonly SchedParam[], flags?: ScopeFlags): void;
+  /**
+   * The engine's answer to a `sched:set` of `sent` (default: the answer's own parameters). A config write changes the
+   * saved definition as the engine does: by the parameters sent, not the full set it answers with.
+   */
+  schedApplied(name: string, params: readonly SchedParam[], flags?: ScopeFlags, sent?: readonly SchedParam[]): void;
   /** The engine's answer to the `sched:get` made at `version` (see the fetched slice). */
   schedRead(name: string, version: number, params: readonly SchedParam[]): void;
 }
@@ -51,20 +55,20 @@ export function marked(s: AppState, name: string, shares: number): Record<string
 }
 
 /** The tuning, marks and (for a config write) definition after a scheduler answer; `fetched` is left to the caller. */
-function afterAnswer(s: AppState, name: string, params: readonly SchedParam[], flags?: ScopeFlags) {
+function afterAnswer(s: AppState, name: string, params: readonly SchedParam[], flags?: ScopeFlags, sent: readonly SchedParam[] = params) {
   const vm = s.vms[name]!;
   const cpu = withSchedParams(currentCpu(s, name), params);
-  const vms = flags?.config ? { ...s.vms, [name]: { ...vm, definition: { ...vm.definition, cpu: withSchedParams(vm.definition.cpu, params) } } } : s.vms;
+  const vms = flags?.config ? { ...s.vms, [name]: { ...vm, definition: { ...vm.definition, cpu: withSchedParams(vm.definition.cpu, sent) } } } : s.vms;
   return { cpu, vms, marks: marked(s, name, cpu.shares ?? CPU_SHARES.default) };
 }
 
 export const tuningSlice: SliceCreator<TuningSlice> = (set) => ({
   marks: {},
 
-  schedApplied: (name, params, flags) =>
+  schedApplied: (name, params, flags, sent) =>
     set((s) => {
       if (!s.vms[name]) return {};
-      const { cpu, vms, marks } = afterAnswer(s, name, params, flags);
+      const { cpu, vms, marks } = afterAnswer(s, name, params, flags, sent);
       return { vms, marks, fetched: withEntry(s.fetched, 'sched', name, (e) => stored(e, cpu)) };
     }),
 

@@ -22,7 +22,7 @@ export function applyPriority(client: ApiClient, store: AppStore): ApplyPriority
     if (!vm || !params) return null;
     const flags = uiScope(vm.state);
     const answer = await client.invoke('sched:set', { name, params, flags });
-    store.getState().schedApplied(name, answer.params, flags);
+    store.getState().schedApplied(name, answer.params, flags, params);
     return { live: flags.live === true };
   };
 }

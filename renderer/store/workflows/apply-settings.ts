@@ -1,4 +1,4 @@
-// Applying a change to a guest's settings through vm:update: its whole definition with the changed fields. The engine
+// Applying a change to a guest's settings through vm:update: its whole current definition with the changed fields. The engine
 // applies what it can to a running guest now (the table of tunables) and says which fields wait for the next start;
 // a tunable's control needs nothing more than this.
 import type { DefinitionInput } from '../../../shared';
@@ -20,9 +20,10 @@ export type ApplySettings = (name: string, patch: SettingsPatch) => Promise<Sett
 export function applySettings(client: ApiClient, store: AppStore): ApplySettings {
   const s = () => store.getState();
   return async (name, patch) => {
-    const vm = s().vms[name];
-    if (!vm) return null;
-    const { info, live, nextStart } = await client.invoke('vm:update', { ...vm.definition, ...patch });
+    if (!s().vms[name]) return null;
+    // The definition as the engine holds it now, not this window's copy: another window may have changed it.
+    const current = await client.invoke('vm:get', { name });
+    const { info, live, nextStart } = await client.invoke('vm:update', { ...current.definition, ...patch });
     s().upsertVm(info);
     return { live, nextStart };
   };
