@@ -1,6 +1,8 @@
 // Issue 5's walk-through, in Debian's Chromium against `serve` with the real engine, real cgroups and real QEMU spin
-// guests: create two guests from the dialog and start them, drag one's priority to 2× and see the contended share
-// read about 67% / 33% (and cpu.shares on disk), take /dev/urandom away from the other (and devices.list on disk),
+// guests: create two guests from the dialog and start them, drag one's priority to 2× (cpu.shares on disk) and see
+// the truth on this 2-CPU host: two 1-vCPU spin guests each get a whole CPU, whatever their priorities (the contention
+// model; its numbers are checked against the kernel in renderer/model/contention.int.test.ts), take /dev/urandom away
+// from the other (and devices.list on disk),
 // force both off. Each step is photographed in light and dark.
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
@@ -28,7 +30,10 @@ async function createGuest(page: Page, name: string, imagePath: string) {
 
 const row = (page: Page, name: string) => page.getByRole('listbox', { name: 'Guests' }).getByRole('option', { name, exact: true });
 
-test('two guests: priority 2× gives 67%/33% and cpu.shares 2048; /dev/urandom denied live; force off cleans up', async ({ page, served }, info) => {
+test('two guests: priority 2× writes cpu.shares 2048 and, on two CPUs, each still gets a whole one; /dev/urandom denied live; force off cleans up', async ({
+  page,
+  served,
+}, info) => {
   await page.goto(served.url);
   await expect(page.getByRole('button', { name: 'New', exact: true })).toBeVisible();
   await snap(page, info, '01-empty');
@@ -52,8 +57,8 @@ test('two guests: priority 2× gives 67%/33% and cpu.shares 2048; /dev/urandom d
   await page.mouse.move(xAt(1), box.y + box.height / 2, { steps: 10 }); // log2(2×) = 1
   await page.mouse.up();
   await expect(page.getByRole('spinbutton', { name: 'cpu_shares' })).toHaveValue('2048');
-  await expect(page.getByTestId('share-alpha')).toHaveText(/^6[67]%$/);
-  await expect(page.getByTestId('share-beta')).toHaveText(/^3[34]%$/);
+  await expect(page.getByTestId('share-alpha')).toHaveText('100%');
+  await expect(page.getByTestId('share-beta')).toHaveText('100%');
   await expect.poll(() => served.cgroupFile('alpha', 'cpu', 'cpu.shares').trim()).toBe('2048');
   expect(served.cgroupFile('beta', 'cpu', 'cpu.shares').trim()).toBe('1024');
   await snap(page, info, '03-alpha-2x');

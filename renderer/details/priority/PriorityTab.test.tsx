@@ -9,8 +9,11 @@ afterEach(cleanup);
 
 const shareOf = (name: string) => screen.getByTestId(`share-${name}`).textContent;
 
-async function setup(state: 'running' | 'shutoff' = 'running') {
-  const engine = new EngineDouble([guest('a', state), guest('b', 'running'), guest('c', 'shutoff', { shares: 4096 })]);
+// Pinned to one of the host's two CPUs, a and b compete for it: their priorities split it.
+const ONE_CPU = { cpuset: '0' };
+
+async function setup(state: 'running' | 'shutoff' = 'running', pin: { cpuset?: string } = ONE_CPU) {
+  const engine = new EngineDouble([guest('a', state, pin), guest('b', 'running', pin), guest('c', 'shutoff', { shares: 4096 })]);
   const view = await renderWithEngine(<PriorityTab name="a" />, engine);
   // The tab reads the current values first.
   await waitFor(() => expect(engine.callsTo('sched:get')).toHaveLength(1));
@@ -141,9 +144,36 @@ describe('CPU priority tab', () => {
     await waitFor(() => expect(cap.getAttribute('aria-valuetext')).toBe('Unlimited'));
   });
 
+  it('on two CPUs two busy 1-vCPU guests do not compete: each gets a whole CPU, at any priority', async () => {
+    const { slider } = await setup('running', {});
+    expect(shareOf('a')).toBe('100%');
+    expect(shareOf('b')).toBe('100%');
+    fireEvent.input(slider, { target: { value: '1' } });
+    expect(shareOf('a')).toBe('100%');
+    expect(screen.getAllByText(/all its vCPUs can use/)).toHaveLength(2);
+  });
+
+  it('counts an idle guest at what it uses: the busy one gets the rest of the CPU they share', async () => {
+    const { store } = await setup();
+    // b idled at 2 % of a CPU for the last seconds, a took the rest of CPU 0.
+    act(() => {
+      for (let t = 1; t <= 5; t++) {
+        store.getState().statsTick({
+          at: t * 1000,
+          guests: [
+            { name: 'a', cpuPercent: 97, cpuTimeUs: t, memoryBytes: 0 },
+            { name: 'b', cpuPercent: 2, cpuTimeUs: t, memoryBytes: 0 },
+          ],
+        });
+      }
+    });
+    expect(shareOf('b')).toBe('2.0%');
+    expect(shareOf('a')).toBe('98%');
+  });
+
   it('follows another window’s change pushed by the engine', async () => {
     const { engine, slider } = await setup();
-    const changed = guest('b', 'running', { shares: 3072 });
+    const changed = guest('b', 'running', { shares: 3072, ...ONE_CPU });
     act(() => engine.emit('vm:changed', { name: 'b', info: changed }));
     expect(shareOf('b')).toBe('75%');
     expect(within(screen.getByRole('list')).getAllByRole('listitem')).toHaveLength(2);

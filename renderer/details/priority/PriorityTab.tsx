@@ -2,11 +2,11 @@
 // CPU cap. Drags preview; a release applies with the scope the guest's state allows (live+config, or config only).
 import { useEffect, useId, useMemo, useState } from 'react';
 import { CPU_PERIOD_US, CPU_SHARES, isLive, isTransient } from '../../../shared';
-import { contendedShares } from '../../model/contended-share';
+import { allocateCpu, cpuList, idleDemands, recentUse, withDemands, type Contender } from '../../model/contention';
 import { capToQuota, formatCap, quotaToCap } from '../../model/cpu-cap';
 import { formatMultiplier } from '../../model/priority-scale';
 import { useActions, useApp } from '../../store/context';
-import { currentCpu, currentShares } from '../../store/slices/tuning';
+import { currentCpu } from '../../store/slices/tuning';
 import { useGuestData } from '../../store/use-guest-data';
 import { PrioritySlider } from '../../ui/PrioritySlider';
 import { ScopeNotice } from '../../ui/ScopeNotice';
@@ -16,12 +16,18 @@ import { CpuCap } from './CpuCap';
 import { ShareBar } from './ShareBar';
 import { SharesInput } from './SharesInput';
 
+/** How far back a guest's use is read to tell whether it idles. */
+const USE_WINDOW_MS = 5000;
+
 export function PriorityTab({ name }: { name: string }) {
   const vm = useApp((s) => s.vms[name]);
   const cpu = useApp((s) => currentCpu(s, name));
   const features = useApp((s) => s.host?.features);
   const vms = useApp((s) => s.vms);
   const sched = useApp((s) => s.fetched.sched);
+  const history = useApp((s) => s.history);
+  const marks = useApp((s) => s.marks);
+  const hostCpus = useApp((s) => s.host?.cpus ?? 1);
   const actions = useActions();
   const scopeId = useId();
   // Read what the engine applies now; the cache reads it again when the guest's state changes.
@@ -45,14 +51,32 @@ export function PriorityTab({ name }: { name: string }) {
   const shownCap = draftCap ? draftCap.cap : committedCap;
 
   const hypothetical = vm?.state !== 'running';
-  const shares = useMemo(() => {
-    const list: { name: string; shares: number }[] = [];
+  // Every running guest as the kernel sees it, this one with the values being dragged. Which guests idle is judged on
+  // the values in force (what their samples were taken under), so the preview shows what a change would give.
+  const allocations = useMemo(() => {
+    const applied: Contender[] = [];
+    const measured: Record<string, number> = {};
     for (const [n, v] of Object.entries(vms)) {
-      if (n === name) list.push({ name: n, shares: shown });
-      else if (v.state === 'running') list.push({ name: n, shares: currentShares({ vms, fetched: { sched } }, n) });
+      if (n !== name && v.state !== 'running') continue;
+      const c = currentCpu({ vms, fetched: { sched } }, n);
+      const cap = quotaToCap(c.quotaUs, c.periodUs ?? CPU_PERIOD_US.default);
+      applied.push({
+        name: n,
+        shares: c.shares ?? CPU_SHARES.default,
+        vcpus: v.definition.vcpus,
+        cpus: v.definition.cpu.cpuset ? cpuList(v.definition.cpu.cpuset) : undefined,
+        capCpus: cap === null ? undefined : cap / 100,
+      });
+      // Samples from before a priority change describe the old settings: until they age out, no idleness is read.
+      const changedAt = marks[n]?.at(-1)?.at ?? -Infinity;
+      const h = history[n];
+      const use = v.state === 'running' && h && (h.at.at(-1) ?? 0) - changedAt > USE_WINDOW_MS ? recentUse(h.at, h.cpuPercent, USE_WINDOW_MS) : undefined;
+      if (use !== undefined) measured[n] = use;
     }
-    return contendedShares(list);
-  }, [vms, sched, name, shown]);
+    const cpus = cpuList(hostCpus);
+    const preview = applied.map((g) => (g.name === name ? { ...g, shares: shown, capCpus: shownCap === null ? undefined : shownCap / 100 } : g));
+    return allocateCpu(withDemands(preview, idleDemands(applied, cpus, measured)), cpus);
+  }, [vms, sched, history, marks, hostCpus, name, shown, shownCap]);
 
   const [apply, applyState] = useAction(actions.applyPriority);
   const serialShares = useSerial();
@@ -130,7 +154,7 @@ export function PriorityTab({ name }: { name: string }) {
             {sharesNotice}
           </p>
         )}
-        <ShareBar shares={shares} focus={name} hypothetical={hypothetical} />
+        <ShareBar allocations={allocations} hostCpus={hostCpus} focus={name} hypothetical={hypothetical} />
         {hypothetical && (
           <p className="hint">
             {name} is {isLive(vm.state) ? 'paused' : 'not running'}; the bar shows what it would get {isLive(vm.state) ? 'once resumed' : 'if started now'}
