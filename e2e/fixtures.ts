@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { test as base, expect } from '@playwright/test';
 import { newEngineDirs, type EngineHarnessDirs } from '../testing/engine';
 import { writeBootImage, type GuestKind } from '../testing/guests';
+import { writeHangingQemu } from '../testing/hanging-qemu';
 import { missing } from '../testing/host';
 import { removeTestPartition, sweepDeadTestPartitions } from '../testing/partition';
 
@@ -23,7 +24,14 @@ export interface Served {
 
 async function startServe(dirs: EngineHarnessDirs): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['dist/electron/serve.js', '--port', '0'], {
-    env: { ...process.env, CGVIRT_HOME: dirs.configDir, XDG_RUNTIME_DIR: dirs.root, CGVIRT_CGROUP_PARTITION: dirs.partition },
+    env: {
+      ...process.env,
+      CGVIRT_HOME: dirs.configDir,
+      XDG_RUNTIME_DIR: dirs.root,
+      CGVIRT_CGROUP_PARTITION: dirs.partition,
+      // The real QEMU, except for guests named hang…, which hang before QMP answers (testing/hanging-qemu.ts).
+      CGVIRT_QEMU: writeHangingQemu(dirs.root),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -11,7 +11,8 @@ export type GuestAction = (typeof GUEST_ACTIONS)[number];
 const ALLOWED: Record<GuestAction, readonly VmState[]> = {
   start: ['shutoff', 'crashed'],
   shutdown: ['running'],
-  destroy: ['running', 'paused'],
+  // Also while starting: a QEMU that hangs before its monitor answers must be stoppable.
+  destroy: ['running', 'paused', 'starting'],
   pause: ['running'],
   resume: ['paused'],
   reboot: ['running', 'paused'],

@@ -71,7 +71,8 @@ export function Toolbar({ onNew }: { onNew: () => void }) {
   // One button for both: Resume where the rules allow resuming, Pause otherwise.
   const paused = vm !== undefined && canDo('resume', vm.state);
   const enabled = vm ? toolbarActions(vm.state) : null;
-  const off = (button: ToolbarButton) => !enabled?.[button] || st.pending;
+  // One action at a time, but Force off stays offered while another is pending: that is how a hung start is stopped.
+  const off = (button: ToolbarButton) => !enabled?.[button] || (st.pending && button !== 'forceOff');
 
   return (
     <header className="toolbar-area">

@@ -11,10 +11,18 @@ import { changedFields } from './tunables';
 
 type Ended = { state: 'shutoff' | 'crashed'; reason: string };
 
+/** A start under way: force off aborts it, and waits until it has torn down what it made. */
+export interface StartInProgress {
+  readonly signal: AbortSignal;
+  /** Aborts the start; resolves once it has ended. */
+  abort(): Promise<void>;
+}
+
 export class GuestTable {
   private readonly running = new Map<string, RunningGuest>();
   /** How each guest last ended (shut off, crashed, failed to start), until it starts again. */
   private readonly ended = new Map<string, Ended>();
+  private readonly starts = new Map<string, { controller: AbortController; ended: Promise<void>; end: () => void }>();
   private closed = false;
 
   constructor(
@@ -45,7 +53,7 @@ export class GuestTable {
   }
 
   stateOf(name: string): VmState {
-    return this.running.get(name)?.state ?? this.ended.get(name)?.state ?? 'shutoff';
+    return this.running.get(name)?.state ?? (this.starts.has(name) ? 'starting' : (this.ended.get(name)?.state ?? 'shutoff'));
   }
 
   /** The guest's running record when `action` is allowed in its state; OPERATION_INVALID naming the state otherwise. */
@@ -65,6 +73,7 @@ export class GuestTable {
 
   info(def: Definition): VmInfo {
     const r = this.running.get(def.name);
+    if (!r && this.starts.has(def.name)) return { definition: def, state: 'starting' };
     if (!r) {
       const end = this.ended.get(def.name);
       return { definition: def, state: end?.state ?? 'shutoff', ...(end ? { reason: end.reason } : {}) };
@@ -89,15 +98,38 @@ export class GuestTable {
     this.events.emit('vm:changed', { name, info: def ? this.info(def) : null });
   }
 
-  /** A start is under way: the last end no longer describes the guest. */
-  starting(name: string): void {
+  /** A start is under way: the last end no longer describes the guest. The signal tells the start to give up. */
+  beginStart(name: string): AbortSignal {
+    const controller = new AbortController();
+    let end = () => {};
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    this.starts.set(name, { controller, ended, end });
     this.ended.delete(name);
     this.setState(name, 'starting');
+    return controller.signal;
   }
 
-  startFailed(name: string, reason: string): void {
-    this.ended.set(name, { state: 'shutoff', reason });
-    this.setState(name, 'shutoff', reason);
+  /** The start is over, either way: with `reason` it failed, and the guest is shut off with that reason. */
+  endStart(name: string, failure?: string): void {
+    const start = this.starts.get(name);
+    this.starts.delete(name);
+    if (failure !== undefined) {
+      this.ended.set(name, { state: 'shutoff', reason: failure });
+      this.setState(name, 'shutoff', failure);
+    }
+    start?.end();
+  }
+
+  startInProgress(name: string): StartInProgress | undefined {
+    const start = this.starts.get(name);
+    if (!start) return undefined;
+    return {
+      signal: start.controller.signal,
+      abort: async () => {
+        start.controller.abort();
+        await start.ended;
+      },
+    };
   }
 
   forget(name: string): void {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { VmState } from '../../../shared';
 import { describeOnHost } from '../../../testing/describe-on-host';
 import { startEngineHarness, type EngineHarness } from '../../../testing/engine';
+import { writeHangingQemu } from '../../../testing/hanging-qemu';
 import { partitionLeftovers } from '../../../testing/partition';
 
 const CONTROLLERS = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'];
@@ -158,6 +159,36 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
       expect(readdirSync(t2.dirs.runtimeDir).filter((f) => f !== 'engine.lock')).toEqual([]);
       expect(processesWithUuid(uuid)).toEqual([]);
       expect((await t2.engine.vmLog({ name: 'fails', lines: 20 })).lines.join('\n')).toContain('failed');
+    } finally {
+      await t2.teardown();
+    }
+  });
+
+  it('force off stops a start that hangs before QMP answers (a QEMU stopped with SIGSTOP), and leaves nothing', async () => {
+    const t2 = await startEngineHarness({ qemuBinary: writeHangingQemu(t.dirs.root) });
+    try {
+      const { uuid } = (await t2.engine.vmDefine(t2.guest('hang-1'))).definition;
+      const start = t2.engine.vmStart({ name: 'hang-1' }).catch((e: Error) => e);
+      // Stuck: the stand-in sits stopped in the guest's group, the start waits for a monitor that never answers.
+      const stateOf = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+      let pid: number | undefined;
+      for (let i = 0; i < 200 && !(pid !== undefined && stateOf(pid) === 'T'); i++) {
+        await sleep(25);
+        pid = processesWithUuid(uuid)[0];
+      }
+      expect(pid).toBeDefined();
+      expect(stateOf(pid!)).toBe('T'); // stopped
+      expect((await t2.engine.vmGet({ name: 'hang-1' })).state).toBe('starting');
+
+      const after = await t2.engine.vmDestroy({ name: 'hang-1' });
+      expect(after).toMatchObject({ state: 'shutoff', reason: 'forced off while starting' });
+      expect(((await start) as Error).message).toMatch(/forced off while it started/);
+      expect(processesWithUuid(uuid)).toEqual([]);
+      expect(partitionLeftovers(`${t2.dirs.partition}/qemu/hang-1`)).toEqual([]);
+      expect(readdirSync(t2.dirs.runtimeDir).filter((f) => f !== 'engine.lock')).toEqual([]);
+      // And it starts again afterwards, with the real QEMU behind the same stand-in.
+      await t2.engine.vmDefine(t2.guest('fine'));
+      expect((await t2.engine.vmStart({ name: 'fine' })).state).toBe('running');
     } finally {
       await t2.teardown();
     }

@@ -57,7 +57,11 @@ function configureGroup(cgroups: CgroupHierarchy, group: GuestGroup, def: Defini
   return target.acl;
 }
 
-export async function startGuest(ctx: LifecycleContext, def: Definition): Promise<RunningGuest> {
+/**
+ * Starts `def` confined from its first instruction. `signal` aborts the start at the next step, or at once once QEMU
+ * exists (it is killed, which ends whatever step waits on it); everything made so far is undone either way.
+ */
+export async function startGuest(ctx: LifecycleContext, def: Definition, signal?: AbortSignal): Promise<RunningGuest> {
   const logPath = ctx.logPath(def.name);
   const note = (line: string) => void appendLogLine(logPath, line).catch(() => undefined);
   const undo: (() => unknown)[] = [];
@@ -66,6 +70,7 @@ export async function startGuest(ctx: LifecycleContext, def: Definition): Promis
   let mark = t0;
   const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
     try {
+      if (signal?.aborted) throw new CgvirtError('OPERATION_FAILED', 'the start was aborted');
       return await fn();
     } catch (e) {
       throw stepError(def.name, name, e);
@@ -102,6 +107,10 @@ export async function startGuest(ctx: LifecycleContext, def: Definition): Promis
     const args = buildArgv({ definition: def, accel, paths, blockDevices });
     const q = await step('spawn', () => launchQemu({ binary: qemu.path, args, procsFiles: group?.procsFiles() ?? [], logPath }));
     undo.push(() => stopQemu(q, { graceMs: 0 }));
+    // SIGKILL also ends a stopped process (SIGSTOP, a debugger): a hung QEMU cannot outlast a force off.
+    const killOnAbort = () => void q.kill('SIGKILL');
+    signal?.addEventListener('abort', killOnAbort, { once: true });
+    undo.push(() => signal?.removeEventListener('abort', killOnAbort));
     const qmp: QmpClient = await step('QMP ready', () => waitForQmp(q, paths.qmpSocket));
     undo.push(() => qmp.destroy());
 
@@ -129,6 +138,8 @@ export async function startGuest(ctx: LifecycleContext, def: Definition): Promis
     undo.push(() => ctx.runtime.removeStatus(def.uuid));
     if (ctx.beforeCont) await ctx.beforeCont({ name: def.name, pid: q.pid, group });
     await step('cont', () => qmp.execute('cont'));
+    signal?.removeEventListener('abort', killOnAbort);
+    if (signal?.aborted) throw new CgvirtError('OPERATION_FAILED', `start of '${def.name}' was aborted`);
     const timings: StartTimings = { stages, totalMs: performance.now() - t0 };
     return new RunningGuest(status, childProcess(q, startTime), qmp, group, def, acl, timings);
   } catch (e) {

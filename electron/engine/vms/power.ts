@@ -1,6 +1,6 @@
 // Power actions on a guest: start (confined from its first instruction, see lifecycle.ts), the ACPI button, force
 // off, pause, resume, reset. Which state allows which action is shared/guest-state.ts's to say.
-import type { ChannelApi } from '../../../shared';
+import { operationFailed, type ChannelApi } from '../../../shared';
 import { appendLogLine } from '../qemu/log';
 import type { EngineContext } from './context';
 import { startGuest } from './lifecycle';
@@ -28,15 +28,20 @@ export function powerChannels(ctx: EngineContext) {
       queue.run(name, async () => {
         const def = guests.def(name);
         guests.check(name, 'start');
-        guests.starting(name);
+        const signal = guests.beginStart(name);
         let r: RunningGuest;
         try {
-          r = await startGuest(ctx.lifecycle, def);
+          r = await startGuest(ctx.lifecycle, def, signal);
         } catch (e) {
-          guests.startFailed(name, (e as Error).message);
-          throw e;
+          if (!signal.aborted) {
+            guests.endStart(name, (e as Error).message);
+            throw e;
+          }
+          guests.endStart(name, 'forced off while starting');
+          throw operationFailed(`start of '${name}' was stopped: the guest was forced off while it started`);
         }
         guests.watch(r);
+        guests.endStart(name);
         guests.setState(name, 'running');
         return guests.info(def);
       }),
@@ -50,11 +55,21 @@ export function powerChannels(ctx: EngineContext) {
         return infoOf(name);
       }),
 
-    vmDestroy: ({ name }) =>
-      queue.run(name, async () => {
+    vmDestroy: async ({ name }) => {
+      guests.def(name);
+      guests.check(name, 'destroy');
+      // A start in progress holds the guest's queue, maybe for good (a QEMU that hangs before QMP answers): force
+      // off does not wait in line, it aborts the start, which kills that QEMU and undoes what it made.
+      const start = guests.startInProgress(name);
+      if (start) {
+        await start.abort();
+        return infoOf(name);
+      }
+      return queue.run(name, async () => {
         await forceOff(guests.require(name, 'destroy'));
         return infoOf(name);
-      }),
+      });
+    },
 
     vmPause: ({ name }) =>
       queue.run(name, async () => {
