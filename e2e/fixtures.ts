@@ -20,10 +20,15 @@ export interface Served {
   /** A guest's cgroup file, as the kernel shows it. */
   cgroupFile(guest: string, controller: string, file: string): string;
   groupExists(guest: string): boolean;
+  /** Stops serve (SIGTERM: guests keep running), as a user restarting it would. */
+  stop(): Promise<void>;
+  /** Starts serve again on the same state: the same token and port. Resolves with the URL it printed. */
+  start(): Promise<string>;
 }
 
 async function startServe(dirs: EngineHarnessDirs): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/electron/serve.js', '--port', '0'], {
+  // No --port: the first run takes a free one and keeps it for the next (web-state.ts), as a user's serve does.
+  const child = spawn(process.execPath, ['dist/electron/serve.js'], {
     env: {
       ...process.env,
       CGVIRT_HOME: dirs.configDir,
@@ -53,7 +58,12 @@ export const test = base.extend<{ served: Served }>({
     if (lacking.length) throw new Error(`this host lacks ${lacking.join('; ')} (CGVIRT_STRICT=1 turns the skip into a failure)`);
     await sweepDeadTestPartitions();
     const dirs = newEngineDirs();
-    const { child, url } = await startServe(dirs);
+    let { child, url } = await startServe(dirs);
+    const stop = async () => {
+      const gone = new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await gone;
+    };
     const group = (guest: string, controller: string) => join('/sys/fs/cgroup', controller, dirs.partition, 'qemu', guest);
     try {
       await use({
@@ -61,6 +71,11 @@ export const test = base.extend<{ served: Served }>({
         dirs,
         image: (kind, file) => writeBootImage(dirs.root, kind, file),
         cgroupFile: (guest, controller, file) => readFileSync(join(group(guest, controller), file), 'utf8'),
+        stop,
+        start: async () => {
+          ({ child, url } = await startServe(dirs));
+          return url;
+        },
         groupExists: (guest) =>
           ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'].some((c) => {
             try {
@@ -72,9 +87,7 @@ export const test = base.extend<{ served: Served }>({
           }),
       });
     } finally {
-      const gone = new Promise((r) => child.once('exit', r));
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await gone;
+      if (child.exitCode === null && child.signalCode === null) await stop();
       await removeTestPartition(dirs.partition);
       rmSync(dirs.root, { recursive: true, force: true });
     }

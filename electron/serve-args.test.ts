@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseServeArgs } from './serve-args';
 
 describe('serve arguments', () => {
-  it('defaults to loopback and a free port', () => {
-    expect(parseServeArgs([])).toEqual({ port: 0, listen: '127.0.0.1', allowRemote: false, origins: [], help: false });
+  it('defaults to loopback and the last port (null: web-state.ts decides)', () => {
+    expect(parseServeArgs([])).toEqual({ port: null, rotateToken: false, listen: '127.0.0.1', allowRemote: false, origins: [], help: false });
+    expect(parseServeArgs(['--port', '0', '--rotate-token'])).toMatchObject({ port: 0, rotateToken: true });
     expect(parseServeArgs(['--port', '8080', '--listen', '::1'])).toMatchObject({ port: 8080, listen: '::1' });
   });
 

@@ -3,14 +3,17 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOST, isLoopback } from './ipc/web-server';
 
-export const SERVE_USAGE = `usage: node dist/electron/serve.js [--port N] [--listen ADDR] [--allow-remote] [--origin URL]...
-  --port N        port to listen on (default 0: a free port, printed)
+export const SERVE_USAGE = `usage: node dist/electron/serve.js [--port N] [--listen ADDR] [--allow-remote] [--origin URL]... [--rotate-token]
+  --port N        port to listen on (default: the one served on last time if it is free, else a free one; 0: a free one)
   --listen ADDR   IP address to bind (default ${DEFAULT_HOST}); anything but loopback needs --allow-remote
   --allow-remote  allow a non-loopback --listen: whoever reaches it with the token controls this host's guests
-  --origin URL    also accept pages from this origin (when the host is reached by a DNS name)`;
+  --origin URL    also accept pages from this origin (when the host is reached by a DNS name)
+  --rotate-token  replace the access token kept between runs (pages opened with the old address stop working)`;
 
 export interface ServeArgs {
-  port: number;
+  /** Null: the port served on last time, if free. */
+  port: number | null;
+  rotateToken: boolean;
   listen: string;
   allowRemote: boolean;
   origins: string[];
@@ -27,12 +30,13 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
       'allow-remote': { type: 'boolean' },
       origin: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
+      'rotate-token': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
   });
-  const portText = values.port ?? '0';
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
+  const portText = values.port;
+  if (portText !== undefined && (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535)) {
     throw new Error(`--port '${portText}' must be an integer in range [0, 65535] (0 picks a free port)`);
   }
   const listen = values.listen ?? DEFAULT_HOST;
@@ -56,7 +60,14 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--origin '${o}' must be an http or https URL`);
     return url.origin;
   });
-  return { port: Number(portText), listen, allowRemote, origins, help: values.help ?? false };
+  return {
+    port: portText === undefined ? null : Number(portText),
+    rotateToken: values['rotate-token'] ?? false,
+    listen,
+    allowRemote,
+    origins,
+    help: values.help ?? false,
+  };
 }
 
 /** The warning printed when serving beyond loopback (with --allow-remote). */

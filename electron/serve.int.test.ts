@@ -2,7 +2,7 @@
 // the real engine. It prints one line with the URL, serves the UI and the WebSocket, and on SIGTERM closes the engine
 // and exits 0 while the guest keeps running; a new `serve` on the same state finds the guest running.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnHost } from '../testing/describe-on-host';
@@ -90,7 +90,10 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'serve (the bundled CLI, real engin
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(() => process.kill(running.pid!, 0)).not.toThrow();
 
+    // The same address as before (token and port kept in the config dir, 0600): a page left open reconnects.
     const second = await startServe();
+    expect(second.url).toBe(first.url);
+    expect(statSync(join(dirs.configDir, 'web.json')).mode & 0o777).toBe(0o600);
     const again = await connectWsClient(second.url);
     const found = await again.invoke('vm:get', { name: 'kept' });
     expect(found).toMatchObject({ state: 'running', pid: running.pid });
@@ -98,6 +101,14 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'serve (the bundled CLI, real engin
     await again.close();
     second.child.kill('SIGINT');
     expect(await second.exited).toMatchObject({ code: 0, signal: null });
+
+    // --rotate-token: a new token, and the old address is refused.
+    const third = await startServe(['--rotate-token']);
+    expect(new URL(third.url).port).toBe(new URL(first.url).port);
+    expect(new URL(third.url).searchParams.get('token')).not.toBe(new URL(first.url).searchParams.get('token'));
+    await expect(connectWsClient(first.url)).rejects.toThrow(/HTTP 401/);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toMatchObject({ code: 0, signal: null });
   });
 
   it('refuses a non-loopback address without --allow-remote, and says why', async () => {

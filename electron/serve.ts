@@ -1,7 +1,7 @@
 // Headless web mode: the same engine and UI served to a browser (like Cockpit), loopback by default.
-//   node dist/electron/serve.js [--port N] [--listen ADDR] [--allow-remote] [--origin URL]
-// Prints one line, `cgvirt serving at http://127.0.0.1:PORT/?token=TOKEN`; SIGINT/SIGTERM stop the engine (guests keep
-// running) and exit.
+//   node dist/electron/serve.js [--port N] [--listen ADDR] [--allow-remote] [--origin URL] [--rotate-token]
+// Prints one line, `cgvirt serving at http://127.0.0.1:PORT/?token=TOKEN`, with the same token and (when free) port as
+// last time (web-state.ts); SIGINT/SIGTERM stop the engine (guests keep running) and exit.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { isCgvirtError } from '../shared';
 import { createEngine, engineOptionsFromEnv } from './engine/index';
 import { isLoopback, startWebServer } from './ipc/web-server';
 import { parseServeArgs, remoteWarning, SERVE_USAGE } from './serve-args';
+import { loadWebState, saveWebState } from './web-state';
 
 async function main(): Promise<number> {
   let args;
@@ -30,18 +31,28 @@ async function main(): Promise<number> {
   }
   if (!isLoopback(args.listen)) console.error(remoteWarning(args.listen));
 
+  const options = engineOptionsFromEnv(process.env);
   let engine;
   try {
-    engine = await createEngine(engineOptionsFromEnv(process.env), (note) => console.error(`cgvirt: ${note}`));
+    engine = await createEngine(options, (note) => console.error(`cgvirt: ${note}`));
   } catch (e) {
     console.error(`cgvirt serve: the engine could not start: ${isCgvirtError(e) ? e.message : String(e)}`);
     return 1;
   }
+  // The same token and port as last time, so a page left open reconnects by itself once serve is back.
+  const web = loadWebState(options.configDir, { rotate: args.rotateToken, note: (line) => console.error(`cgvirt: ${line}`) });
+  const listen = (port: number) => startWebServer({ engine, staticDir, host: args.listen, port, token: web.token, extraOrigins: args.origins });
   let server;
   try {
-    server = await startWebServer({ engine, staticDir, host: args.listen, port: args.port, extraOrigins: args.origins });
+    const wanted = args.port ?? web.port ?? 0;
+    server = await listen(wanted).catch((e: NodeJS.ErrnoException) => {
+      // The last port is taken now (not asked for by --port): any free one will do, and the page is opened anew.
+      if (args.port === null && wanted !== 0 && e.code === 'EADDRINUSE') return listen(0);
+      throw e;
+    });
+    if (server.port !== web.port) saveWebState(options.configDir, { ...web, port: server.port });
   } catch (e) {
-    console.error(`cgvirt serve: cannot listen on ${args.listen}:${args.port}: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`cgvirt serve: cannot listen on ${args.listen}:${args.port ?? web.port ?? 0}: ${e instanceof Error ? e.message : String(e)}`);
     await engine.close();
     return 1;
   }

@@ -14,6 +14,7 @@ import { DEFAULT_DEVICE_PATHS, GUEST_LIMITS } from './constants';
 import { hostInfoSchema } from './host';
 import { guestNameSchema } from './names';
 import { SCHEDULER_TYPE, schedParamOutSchema, schedParamsSchema } from './sched';
+import { statsHistorySchema } from './stats';
 
 const empty = z.strictObject({});
 const byName = z.strictObject({ name: guestNameSchema });
@@ -80,6 +81,7 @@ export const channels = {
     request: z.strictObject({ name: guestNameSchema, params: schedParamsSchema, flags: scopeFlagsSchema }),
     response: z.object({ params: z.array(schedParamOutSchema) }),
   },
+  'stats:history': { request: empty, response: statsHistorySchema },
   'devices:host': { request: empty, response: z.array(hostDeviceSchema) },
   'devices:get': { request: byName, response: z.array(aclEntrySchema) },
   'devices:set': {

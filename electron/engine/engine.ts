@@ -10,6 +10,7 @@ import { deviceChannels } from './vms/devices';
 import { diskChannels } from './vms/disks';
 import { EngineEvents } from './vms/events';
 import { GuestTable } from './vms/guests';
+import { History } from './vms/history';
 import type { LifecycleContext } from './vms/lifecycle';
 import { powerChannels } from './vms/power';
 import { KeyedQueue } from './vms/queue';
@@ -47,10 +48,14 @@ export function assembleEngine(p: EngineParts): Engine {
     beforeCont: hooks?.beforeCont,
   };
   const guests = new GuestTable(p.store, events, lifecycle, hooks?.onGuest);
-  const ctx: EngineContext = { ...base, queue: new KeyedQueue(), guests, events, lifecycle };
+  const history = new History();
+  const ctx: EngineContext = { ...base, queue: new KeyedQueue(), guests, events, lifecycle, history };
   const sampler = new StatsSampler(
     () => guests.all().flatMap((r) => (r.group ? [r.group] : [])),
-    (tick) => events.emit('stats:tick', tick),
+    (tick) => {
+      history.addTick(tick);
+      events.emit('stats:tick', tick);
+    },
     statsIntervalMs,
   );
   const channels: ChannelApi = {

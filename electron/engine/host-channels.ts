@@ -1,5 +1,5 @@
-// The channels about the host rather than a guest: what it can do (host:info, announcing changes) and new disk
-// images in the engine's images directory.
+// The channels about the host rather than one guest: what it can do (host:info, announcing changes), the recent
+// stats and priority changes of all guests (for a page that connects now), and new disk images.
 import { join } from 'node:path';
 import type { ChannelApi } from '../../shared';
 import { probeHost } from './host/probe';
@@ -17,6 +17,8 @@ export function hostChannels(ctx: EngineContext) {
       lastHost = key;
       return info;
     },
+
+    statsHistory: async () => ctx.history.snapshot(),
 
     storageCreate: async ({ fileName, format, sizeMiB }) => {
       const path = join(ctx.configDir, 'images', fileName);

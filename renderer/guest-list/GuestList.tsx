@@ -5,6 +5,7 @@ import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type Keyb
 import { formatCpuPercent, formatMiB } from '../model/format';
 import { formatMultiplier } from '../model/priority-scale';
 import { useApp, useAppStore } from '../store/context';
+import { offlineReason } from '../store/slices/connection';
 import { currentShares } from '../store/slices/tuning';
 import { StateBadge } from '../ui/StateBadge';
 import { Sparkline } from './Sparkline';
@@ -16,6 +17,8 @@ const GuestRow = memo(function GuestRow({ name, id, top, onPick }: { name: strin
   const vm = useApp((s) => s.vms[name]);
   const history = useApp((s) => s.history[name]);
   const cpu = useApp((s) => s.stats[name]?.cpuPercent);
+  // The last figure the engine sent: while the page cannot reach it, that is history, not the present.
+  const stale = useApp((s) => offlineReason(s) !== null);
   const shares = useApp((s) => currentShares(s, name));
   const selected = useApp((s) => s.selected === name);
   if (!vm) return null;
@@ -38,7 +41,12 @@ const GuestRow = memo(function GuestRow({ name, id, top, onPick }: { name: strin
       <span className="guest-row__cpu">
         {/* A stopped guest's old samples would be a stale squiggle: its row shows none. */}
         <Sparkline at={cpu === undefined ? EMPTY : (history?.at ?? EMPTY)} values={cpu === undefined ? EMPTY : (history?.cpuPercent ?? EMPTY)} />
-        <span className="guest-row__num">{cpu === undefined ? '—' : formatCpuPercent(cpu)}</span>
+        <span
+          className={stale ? 'guest-row__num guest-row__num--stale' : 'guest-row__num'}
+          title={stale && cpu !== undefined ? 'last figure before the connection dropped' : undefined}
+        >
+          {cpu === undefined ? '—' : `${formatCpuPercent(cpu)}${stale ? ' (stale)' : ''}`}
+        </span>
       </span>
       <span className="guest-row__prio" title={`${shares} shares`}>
         {formatMultiplier(shares)}

@@ -4,6 +4,7 @@ import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ACTION_VERB, canDo } from '../../shared';
 import { DeleteGuestDialog, ForceOffDialog } from '../dialogs/GuestConfirmations';
 import { useActions, useApp } from '../store/context';
+import { offlineReason } from '../store/slices/connection';
 import type { PowerAction } from '../store/workflows/power';
 import { CloseIcon, PauseIcon, PlayIcon, PlugIcon, PlusIcon, PowerIcon, TrashIcon } from '../ui/icons';
 import { useAction } from '../ui/use-action';
@@ -17,12 +18,15 @@ function Tool({
   label,
   icon,
   disabled,
+  why,
   onClick,
   variant,
 }: {
   label: string;
   icon: ReactNode;
   disabled: boolean;
+  /** Why it is unavailable, when that is not the guest's state (the engine is out of reach). */
+  why?: string | null | undefined;
   onClick: () => void;
   variant?: 'primary' | 'danger';
 }) {
@@ -31,6 +35,8 @@ function Tool({
       type="button"
       className={`tool${variant ? ` tool--${variant}` : ''}`}
       aria-disabled={disabled}
+      title={disabled && why ? `${label}: ${why}` : undefined}
+      aria-description={disabled && why ? why : undefined}
       onClick={() => {
         if (!disabled) onClick();
       }}
@@ -71,8 +77,10 @@ export function Toolbar({ onNew }: { onNew: () => void }) {
   // One button for both: Resume where the rules allow resuming, Pause otherwise.
   const paused = vm !== undefined && canDo('resume', vm.state);
   const enabled = vm ? toolbarActions(vm.state) : null;
+  // While the page cannot reach the engine every action would fail: none is offered, and each says why.
+  const offline = useApp(offlineReason);
   // One action at a time, but Force off stays offered while another is pending: that is how a hung start is stopped.
-  const off = (button: ToolbarButton) => !enabled?.[button] || (st.pending && button !== 'forceOff');
+  const off = (button: ToolbarButton) => offline !== null || !enabled?.[button] || (st.pending && button !== 'forceOff');
 
   return (
     <header className="toolbar-area">
@@ -80,19 +88,20 @@ export function Toolbar({ onNew }: { onNew: () => void }) {
         <div className="brand" aria-hidden="true">
           <span className="brand__mark">cg</span>virt
         </div>
-        <Tool label="New" icon={<PlusIcon />} disabled={false} variant="primary" onClick={onNew} />
+        <Tool label="New" icon={<PlusIcon />} disabled={offline !== null} why={offline} variant="primary" onClick={onNew} />
         <span className="toolbar__sep" aria-hidden="true" />
-        <Tool label="Start" icon={<PlayIcon />} disabled={off('start')} onClick={() => void run('start', name)} />
+        <Tool label="Start" why={offline} icon={<PlayIcon />} disabled={off('start')} onClick={() => void run('start', name)} />
         <Tool
           label={paused ? 'Resume' : 'Pause'}
+          why={offline}
           icon={paused ? <PlayIcon /> : <PauseIcon />}
           disabled={off('pauseResume')}
           onClick={() => void run(paused ? 'resume' : 'pause', name)}
         />
-        <Tool label="Shut down" icon={<PowerIcon />} disabled={off('shutdown')} onClick={() => void run('shutdown', name)} />
-        <Tool label="Force off" icon={<PlugIcon />} disabled={off('forceOff')} onClick={() => setDialog('forceOff')} />
+        <Tool label="Shut down" why={offline} icon={<PowerIcon />} disabled={off('shutdown')} onClick={() => void run('shutdown', name)} />
+        <Tool label="Force off" why={offline} icon={<PlugIcon />} disabled={off('forceOff')} onClick={() => setDialog('forceOff')} />
         <span className="toolbar__sep" aria-hidden="true" />
-        <Tool label="Delete" icon={<TrashIcon />} disabled={off('delete')} variant="danger" onClick={() => setDialog('delete')} />
+        <Tool label="Delete" why={offline} icon={<TrashIcon />} disabled={off('delete')} variant="danger" onClick={() => setDialog('delete')} />
       </div>
       {st.error && last && (
         <div className="message message--error" role="alert">

@@ -39,7 +39,12 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
           const [host, vms] = await Promise.all([client.invoke('host:info', {}), client.invoke('vm:list', {})]);
           s().loadedAll(host, vms);
           // Secondary: a failure here must not hide the guests that did load.
-          s().brokenLoaded(await client.invoke('vm:broken', {}).catch(() => []));
+          const [broken, history] = await Promise.all([
+            client.invoke('vm:broken', {}).catch(() => []),
+            client.invoke('stats:history', {}).catch(() => null),
+          ]);
+          s().brokenLoaded(broken);
+          if (history) s().historyLoaded(history);
         } catch (e) {
           s().loadFailed(toApiError(e).message);
         } finally {

@@ -167,6 +167,42 @@ describe('store: stats ticks', () => {
   });
 });
 
+describe('store: the engine’s history', () => {
+  it('takes the engine’s last minutes from its first tick on, so every page shows the same; keeps what the page saw before', () => {
+    const store = loaded(vm('web', 'running'), vm('db', 'running'));
+    store.getState().statsTick(tick(500, ['db'])); // before the engine's record begins: kept
+    store.getState().statsTick(tick(1000, ['db'], 99)); // the engine's tick at 1000 replaces it
+    const ticks = [tick(1000, ['web', 'db'], 10), tick(2000, ['web', 'db'], 20), tick(3000, ['web'], 30)];
+    store.getState().historyLoaded({
+      ticks,
+      marks: [
+        { name: 'web', at: 1000, shares: 2048 },
+        { name: 'web', at: 1500, shares: 4096 }, // within the merge window of the one before: one mark, at the last value
+        { name: 'web', at: 9000, shares: 1024 },
+      ],
+    });
+    const s = store.getState();
+    expect(s.history.web?.at).toEqual([1000, 2000, 3000]);
+    expect(s.history.web?.cpuPercent).toEqual([10, 20, 30]);
+    expect(s.history.db?.at).toEqual([500, 1000, 2000]);
+    expect(s.history.db?.cpuPercent).toEqual([50, 10, 20]);
+    expect(Object.keys(s.stats)).toEqual(['web']);
+    expect(s.marks.web).toEqual([
+      { at: 1500, shares: 4096 },
+      { at: 9000, shares: 1024 },
+    ]);
+    expect(s.marks.db).toBeUndefined();
+  });
+
+  it('keeps the page’s graphs when a restarted engine has no record yet', () => {
+    const store = loaded(vm('web', 'running'));
+    store.getState().statsTick(tick(1000, ['web']));
+    store.getState().statsTick(tick(2000, ['web']));
+    store.getState().historyLoaded({ ticks: [], marks: [] });
+    expect(store.getState().history.web?.at).toEqual([1000, 2000]);
+  });
+});
+
 describe('store: priority', () => {
   it('reads the current priority from the last scheduler answer, else the definition, else the default', () => {
     const store = loaded(vm('a'), vm('b', 'shutoff', 512));

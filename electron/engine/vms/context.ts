@@ -3,6 +3,7 @@
 import type { CgroupHierarchy } from '../cgroup';
 import type { EngineEvents } from './events';
 import type { GuestTable } from './guests';
+import type { History } from './history';
 import type { LifecycleContext } from './lifecycle';
 import type { KeyedQueue } from './queue';
 import type { RuntimeDir } from './runtime';
@@ -24,5 +25,7 @@ export interface EngineContext extends EngineBase {
   queue: KeyedQueue;
   guests: GuestTable;
   events: EngineEvents;
+  /** The last minutes of ticks and priority changes, for pages that connect later. */
+  history: History;
   lifecycle: LifecycleContext;
 }

@@ -1,7 +1,7 @@
 // Guest definitions: list, read, define, change (live where the guest runs), delete, and the guest's log.
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { CgvirtError, operationInvalid, type ChannelApi, type Definition } from '../../../shared';
+import { CgvirtError, CPU_SHARES, operationInvalid, type ChannelApi, type Definition } from '../../../shared';
 import { checkCpuset } from '../cgroup/cpulist';
 import { disksProblem } from '../qemu/disk';
 import { readLogTail } from '../qemu/log';
@@ -69,6 +69,8 @@ export function definitionChannels(ctx: EngineContext) {
         }
         await store.save(def);
         guests.changed(def.name);
+        const shares = (d: Definition) => d.cpu.shares ?? CPU_SHARES.default;
+        if (shares(def) !== shares(old)) ctx.history.addMark(def.name, shares(def));
         return { info: guests.info(def), live, nextStart: changed.filter((f) => !live.includes(f)) };
       }),
 
@@ -78,6 +80,7 @@ export function definitionChannels(ctx: EngineContext) {
         guests.check(name, 'undefine');
         store.remove(name);
         guests.forget(name);
+        ctx.history.forget(name);
         guests.changed(name);
         return { name };
       }),

@@ -1,6 +1,7 @@
 // libvirt's scheduler parameters for a guest (`cpu_shares`, `cpu_period`, `cpu_quota`): read from the stored
 // definition (config) or the running guest's group (live), written through the table of tunables.
 import {
+  CPU_SHARES,
   operationInvalid,
   resolveScope,
   SCHEDULER_TYPE,
@@ -46,6 +47,7 @@ export function schedChannels(ctx: EngineContext) {
         const r = guests.get(name);
         const s = resolveScope(flags, Boolean(r));
         if (s.live && !r) throw operationInvalid(`cannot set live parameters of guest '${name}': it is shut off; use flags {config: true}`);
+        const before = (s.live ? r!.live : def).cpu.shares ?? CPU_SHARES.default;
         if (s.live) {
           groupFor(ctx, r!, 'cpu');
           applyLive(ctx, r!, { ...r!.live, cpu: withSchedParams(r!.live.cpu, params) });
@@ -54,6 +56,8 @@ export function schedChannels(ctx: EngineContext) {
           await store.save({ ...def, cpu: withSchedParams(def.cpu, params) });
           guests.changed(name);
         }
+        const after = (s.live ? r!.live : guests.def(name)).cpu.shares ?? CPU_SHARES.default;
+        if (after !== before) ctx.history.addMark(name, after);
         // The values just written, not read back: a write the kernel accepted is what it holds, and a slider drag
         // should not pay three more file reads per step.
         return { params: schedParamsOf(s.live ? r!.live.cpu : guests.def(name).cpu) };

@@ -49,6 +49,21 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'tuning guests (real cgroups, real 
     await t.engine.vmDestroy({ name: 'cold' });
   });
 
+  it('history: the engine keeps the last ticks and every priority change, for a page that connects later', async () => {
+    const before = (await t.engine.statsHistory({})).marks.filter((m) => m.name === 'tune').length;
+    await t.engine.schedSet({ name: 'tune', params: [shares(3000)], flags: { live: true } });
+    await t.engine.schedSet({ name: 'tune', params: [shares(3000)], flags: { live: true } }); // no change, no mark
+    const marks = (await t.engine.statsHistory({})).marks.filter((m) => m.name === 'tune');
+    expect(marks).toHaveLength(before + 1);
+    expect(marks.at(-1)).toMatchObject({ shares: 3000, at: expect.closeTo(Date.now(), -4) });
+    // The running guest's ticks: one a second (the harness's sampler), each with its CPU time.
+    await new Promise((r) => setTimeout(r, 2200));
+    const { ticks } = await t.engine.statsHistory({});
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(ticks.at(-1)!.guests.map((g) => g.name)).toContain('tune');
+    expect(ticks.map((k) => k.at)).toEqual([...ticks.map((k) => k.at)].sort((a, b) => a - b));
+  });
+
   it('devices: omitting /dev/urandom live takes c 1:9 out of devices.list; the entry shows config but not live', async () => {
     const entries = await t.engine.devicesSet({ name: 'tune', ...{ omitDefaults: ['/dev/urandom'] }, flags: { live: true } });
     expect(file('tune', 'devices', 'devices.list')).not.toContain('c 1:9 ');

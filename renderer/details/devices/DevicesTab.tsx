@@ -5,6 +5,7 @@ import { isTransient } from '../../../shared';
 import { draftChanges, groupDevices, isDefaultPath, normalizeDraft, type DeviceDraft } from '../../model/device-groups';
 import { useActions, useApp } from '../../store/context';
 import { HOST_KEY } from '../../store/slices/fetched';
+import { offlineReason } from '../../store/slices/connection';
 import { useGuestData } from '../../store/use-guest-data';
 import type { DevicesOutcome } from '../../store/workflows/apply-devices';
 import { ScopeNotice } from '../../ui/ScopeNotice';
@@ -17,6 +18,7 @@ export function DevicesTab({ name }: { name: string }) {
   const actions = useActions();
   const scopeId = useId();
 
+  const offline = useApp(offlineReason);
   const acl = useGuestData('acl', name);
   const host = useGuestData('hostDevices', HOST_KEY);
   const loadError = acl.error ?? host.error;
@@ -97,7 +99,8 @@ export function DevicesTab({ name }: { name: string }) {
         <button
           type="button"
           className="button button--primary"
-          disabled={!dirty || applyState.pending || isTransient(vm.state) || unavailable !== null}
+          disabled={!dirty || applyState.pending || isTransient(vm.state) || unavailable !== null || offline !== null}
+          title={offline ?? undefined}
           onClick={() => void apply()}
         >
           {applyState.pending ? 'Applying…' : 'Apply'}

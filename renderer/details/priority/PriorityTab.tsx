@@ -6,6 +6,7 @@ import { allocateCpu, cpuList, idleDemands, recentUse, withDemands, type Contend
 import { capToQuota, formatCap, quotaToCap } from '../../model/cpu-cap';
 import { formatMultiplier } from '../../model/priority-scale';
 import { useActions, useApp } from '../../store/context';
+import { offlineReason } from '../../store/slices/connection';
 import { currentCpu } from '../../store/slices/tuning';
 import { useGuestData } from '../../store/use-guest-data';
 import { PrioritySlider } from '../../ui/PrioritySlider';
@@ -23,6 +24,7 @@ export function PriorityTab({ name }: { name: string }) {
   const vm = useApp((s) => s.vms[name]);
   const cpu = useApp((s) => currentCpu(s, name));
   const features = useApp((s) => s.host?.features);
+  const offline = useApp(offlineReason);
   const vms = useApp((s) => s.vms);
   const sched = useApp((s) => s.fetched.sched);
   const history = useApp((s) => s.history);
@@ -86,7 +88,7 @@ export function PriorityTab({ name }: { name: string }) {
   const priorityUnavailable = features?.cpuPriority?.available === false ? (features.cpuPriority.reason ?? 'not available on this host') : null;
   const capUnavailable = features?.cpuCap?.available === false ? (features.cpuCap.reason ?? 'not available on this host') : null;
   // Not disabled while an apply is in flight: a disabled control drops keyboard focus.
-  const busy = isTransient(vm.state);
+  const busy = isTransient(vm.state) || offline !== null;
 
   const commitShares = (value: number) => {
     setSharesNotice(null);

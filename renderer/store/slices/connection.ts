@@ -11,6 +11,10 @@ export interface ConnectionSlice {
   hostChanged(e: EventOf<'host:changed'>): void;
 }
 
+/** Why nothing can be asked of the engine now (web mode, the socket is down), or null when it can. */
+export const offlineReason = (s: Pick<ConnectionSlice, 'connection'>): string | null =>
+  s.connection && s.connection.state !== 'open' ? 'not connected to the cgvirt engine; reconnecting…' : null;
+
 export const connectionSlice: SliceCreator<ConnectionSlice> = (set) => ({
   connection: null,
   host: null,

@@ -1,7 +1,8 @@
 // Per-guest stats history for graphs and sparklines: the last two minutes of ticks, as column arrays (what uPlot takes).
-import type { StatsTick } from '../../../shared';
+import { HISTORY_WINDOW_MS, type StatsTick } from '../../../shared';
 
-export const HISTORY_MS = 120_000;
+/** As long as the engine keeps its own record (so a page that connects later draws the same window). */
+export const HISTORY_MS = HISTORY_WINDOW_MS;
 
 export interface GuestHistory {
   /** Engine time of each sample, ms since epoch, increasing. */

@@ -1,7 +1,7 @@
 // A guest's CPU tuning as the engine applies it, and the priority changes drawn on the performance timeline. The
 // values are the engine's scheduler answers kept in the fetched cache (kind 'sched'), in the definition's own shape
 // (CpuTuning); while there is no fresh answer, the definition says what the engine applies.
-import { CPU_SHARES, withSchedParams, type CpuTuning, type SchedParam, type ScopeFlags, type VmInfo } from '../../../shared';
+import { CPU_SHARES, withSchedParams, type CpuTuning, type PriorityMarkEvent, type SchedParam, type ScopeFlags, type VmInfo } from '../../../shared';
 import type { AppState, SliceCreator } from './app-state';
 import { answered, isStale, stored, withEntry, type Fetched } from './fetched';
 
@@ -17,7 +17,6 @@ export const MARK_MERGE_MS = 3000;
 
 export interface TuningSlice {
   marks: Record<string, PriorityMark[]>;
-  /** The engine's answer to a write (`sched:set`); a config write updates the definition too. */
   /**
    * The engine's answer to a `sched:set` of `sent` (default: the answer's own parameters). A config write changes the
    * saved definition as the engine does: by the parameters sent, not the full set it answers with.
@@ -43,6 +42,19 @@ export function currentCpu(s: TuningSource, name: string): CpuTuning {
 }
 
 export const currentShares = (s: TuningSource, name: string): number => currentCpu(s, name).shares ?? CPU_SHARES.default;
+
+/** The engine's record of priority changes as marks per guest, quick successive ones merged as the page merges them. */
+export function marksFrom(events: readonly PriorityMarkEvent[]): Record<string, PriorityMark[]> {
+  const out: Record<string, PriorityMark[]> = {};
+  for (const e of events) {
+    const list = (out[e.name] ??= []);
+    const last = list[list.length - 1];
+    if (last && e.at - last.at < MARK_MERGE_MS) list.pop();
+    list.push({ at: e.at, shares: e.shares });
+    if (list.length > MAX_MARKS) list.shift();
+  }
+  return out;
+}
 
 /** The marks with a priority change added, when the value really changed. */
 export function marked(s: AppState, name: string, shares: number): Record<string, PriorityMark[]> {
