@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { aclEntrySchema, hostDeviceSchema } from './devices';
 import {
   brokenDefinitionSchema,
+  DISK_BUSES,
   DISK_FORMATS,
   definitionInputSchema,
   devicePathSchema,
@@ -28,6 +29,18 @@ export const imageFileNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{
   error: 'image file name must be 1 to 128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
 });
 
+/** A new empty image for a guest being created: made in the engine's images directory, added as its last disk. */
+export const newDiskSchema = z.strictObject({
+  fileName: imageFileNameSchema,
+  format: z.enum(DISK_FORMATS),
+  sizeMiB: z
+    .number()
+    .int()
+    .min(1)
+    .max(16 * 1024 * 1024),
+  bus: z.enum(DISK_BUSES).default('virtio'),
+});
+
 const vmUpdateResultSchema = z.object({
   info: vmInfoSchema,
   /** Fields that took effect on the running guest now. */
@@ -46,6 +59,8 @@ export const channels = {
   'vm:broken': { request: empty, response: z.array(brokenDefinitionSchema) },
   'vm:get': { request: byName, response: vmInfoSchema },
   'vm:define': { request: definitionInputSchema, response: vmInfoSchema },
+  /** Define with a new empty image, as one step: either the guest exists with its image, or neither does. */
+  'vm:create': { request: z.strictObject({ definition: definitionInputSchema, newDisk: newDiskSchema.optional() }), response: vmInfoSchema },
   'vm:update': { request: definitionInputSchema, response: vmUpdateResultSchema },
   'vm:undefine': { request: byName, response: z.object({ name: z.string() }) },
   'vm:start': { request: byName, response: vmInfoSchema },

@@ -201,6 +201,17 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
       changed(input.name);
       return copy(vm);
     },
+    async vmCreate({ definition, newDisk }) {
+      record('vmCreate', [{ definition, newDisk }]);
+      if (guests.has(definition.name)) throw operationInvalid(`guest '${definition.name}' is already defined; change it with vm:update`);
+      const disks = newDisk
+        ? [...definition.disks, { path: `/var/lib/cgvirt/images/${newDisk.fileName}`, format: newDisk.format, readonly: false, bus: newDisk.bus }]
+        : definition.disks;
+      const vm: VmInfo = { definition: { ...definition, disks, uuid: definition.uuid ?? crypto.randomUUID() }, state: 'shutoff' };
+      guests.set(definition.name, vm);
+      changed(definition.name);
+      return copy(vm);
+    },
     async vmUpdate(input) {
       record('vmUpdate', [input]);
       const vm = find(input.name);

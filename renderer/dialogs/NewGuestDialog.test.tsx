@@ -29,7 +29,7 @@ describe('New guest dialog', () => {
     expect(within(dialog).getByText("a guest named 'web' already exists")).toBeTruthy();
     within(dialog).getByRole('button', { name: 'Create and start' }).focus();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create and start' }));
-    expect(engine.callsTo('vm:define')).toEqual([]);
+    expect(engine.callsTo('vm:create')).toEqual([]);
     expect(document.activeElement).toBe(name);
   });
 
@@ -44,17 +44,21 @@ describe('New guest dialog', () => {
     fireEvent.click(await within(dialog).findByRole('checkbox', { name: '/dev/net/tun' }));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create and start' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(engine.callsTo('storage:create')).toEqual([{ fileName: 'spin-1.qcow2', format: 'qcow2', sizeMiB: 8 }]);
-    expect(engine.callsTo('vm:define')).toEqual([
+    // The new image and the definition in one engine operation: a reload half-way leaves a whole guest or nothing.
+    expect(engine.callsTo('vm:create')).toEqual([
       {
-        name: 'spin 1',
-        memoryMiB: 32,
-        vcpus: 1,
-        disks: [{ path: '/var/lib/cgvirt/images/spin-1.qcow2', format: 'qcow2' }],
-        cpu: { shares: 2048 },
-        devices: { extra: ['/dev/net/tun'], omitDefaults: [] },
+        definition: {
+          name: 'spin 1',
+          memoryMiB: 32,
+          vcpus: 1,
+          disks: [],
+          cpu: { shares: 2048 },
+          devices: { extra: ['/dev/net/tun'], omitDefaults: [] },
+        },
+        newDisk: { fileName: 'spin-1.qcow2', format: 'qcow2', sizeMiB: 8 },
       },
     ]);
+    expect(engine.vm('spin 1').definition.disks).toMatchObject([{ path: '/var/lib/cgvirt/images/spin-1.qcow2', format: 'qcow2' }]);
     expect(engine.callsTo('vm:start')).toEqual([{ name: 'spin 1' }]);
     expect(store.getState().selected).toBe('spin 1');
     expect(store.getState().vms['spin 1']!.state).toBe('running');
@@ -72,8 +76,8 @@ describe('New guest dialog', () => {
     fireEvent.change(within(dialog).getByRole('textbox', { name: 'Image path' }), { target: { value: '/srv/halt.img' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Create' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(engine.callsTo('vm:define')).toMatchObject([{ name: 'halt', disks: [{ path: '/srv/halt.img', format: 'raw' }] }]);
-    expect(engine.callsTo('storage:create')).toEqual([]);
+    expect(engine.callsTo('vm:create')).toMatchObject([{ definition: { name: 'halt', disks: [{ path: '/srv/halt.img', format: 'raw' }] } }]);
+    expect(engine.callsTo('vm:create')[0]).not.toHaveProperty('newDisk');
     expect(engine.callsTo('vm:start')).toEqual([]);
   });
 
@@ -85,10 +89,10 @@ describe('New guest dialog', () => {
     expect((await within(dialog).findByRole('alert')).textContent).toBe(
       "The guest was created but did not start: cannot start guest 'x': QEMU binary not found",
     );
-    expect(engine.callsTo('vm:define')).toHaveLength(1);
+    expect(engine.callsTo('vm:create')).toHaveLength(1);
     // Created already: the dialog now only closes.
     fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(engine.callsTo('vm:define')).toHaveLength(1);
+    expect(engine.callsTo('vm:create')).toHaveLength(1);
   });
 });

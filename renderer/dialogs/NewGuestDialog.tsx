@@ -12,9 +12,8 @@ import { ExtraDevicesPicker } from './ExtraDevicesPicker';
 type DiskChoice = 'new' | 'existing' | 'none';
 type Format = (typeof DISK_FORMATS)[number];
 
-const STEP_TEXT: Record<CreateStep, string> = { image: 'Creating the disk image…', define: 'Creating the guest…', start: 'Starting the guest…' };
+const STEP_TEXT: Record<CreateStep, string> = { define: 'Creating the guest…', start: 'Starting the guest…' };
 const STEP_FAIL: Record<CreateStep, string> = {
-  image: 'Could not create the disk image',
   define: 'Could not create the guest',
   start: 'The guest was created but did not start',
 };
@@ -58,7 +57,7 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
 
 export function NewGuestDialog({ onClose }: { onClose: () => void }) {
   const actions = useActions();
-  // One creation per dialog: a retry reuses the image an earlier attempt made.
+  // One creation per dialog, retried as often as the user asks (each attempt is one engine operation).
   const [creation] = useState(() => actions.guestCreation());
   const existing = useApp((s) => s.vms);
   const hostCpus = useApp((s) => s.host?.cpus);

@@ -1,9 +1,12 @@
 // Guest definitions: list, read, define, change (live where the guest runs), delete, and the guest's log.
 import { randomUUID } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CgvirtError, CPU_SHARES, operationInvalid, type ChannelApi, type Definition } from '../../../shared';
+import { CgvirtError, CPU_SHARES, operationInvalid, quoteName, type ChannelApi, type Definition, type ParsedRequestOf } from '../../../shared';
 import { checkCpuset } from '../cgroup/cpulist';
 import { disksProblem } from '../qemu/disk';
+import { createImage } from '../qemu/img';
 import { readLogTail } from '../qemu/log';
 import { checkExtraDevices } from './acl';
 import type { EngineContext } from './context';
@@ -11,9 +14,34 @@ import { applyLive } from './live';
 import { definitionFileName } from './store';
 import { changedFields, LIVE_FIELDS } from './tunables';
 
-/** Checks what only this host can tell: disks on their buses, extra nodes present, CPUs that exist. */
+/**
+ * What a disk path must be, checked when a definition names it (not only when QEMU opens it at start): an existing
+ * regular file or block device the engine can read (and write, unless the disk is read-only).
+ */
+function diskPathProblem(disk: Definition['disks'][number], index: number): string | null {
+  const at = `disks[${index}].path '${quoteName(disk.path)}'`;
+  let st;
+  try {
+    st = statSync(disk.path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `${at} does not exist` : `${at} cannot be read (${code ?? (e as Error).message})`;
+  }
+  if (!st.isFile() && !st.isBlockDevice()) {
+    const what = st.isDirectory() ? 'a directory' : 'neither a file nor a block device';
+    return `${at} is ${what}: a disk is an image file or a block device`;
+  }
+  try {
+    accessSync(disk.path, disk.readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
+  } catch {
+    return `${at} cannot be ${disk.readonly ? 'read' : 'read and written'} by cgvirt${disk.readonly ? '' : ' (mark the disk read-only if that is meant)'}`;
+  }
+  return null;
+}
+
+/** Checks what only this host can tell: disk paths and buses, extra nodes present, CPUs that exist. */
 export function checkOnHost(ctx: EngineContext, def: Definition): void {
-  const problem = disksProblem(def.disks);
+  const problem = def.disks.map(diskPathProblem).find((p) => p !== null) ?? disksProblem(def.disks);
   if (problem) throw new CgvirtError('INVALID_ARG', problem);
   checkExtraDevices(def.devices.extra);
   if (def.cpu.cpuset && ctx.cgroups.detection.controllers.cpuset.usable) {
@@ -25,6 +53,25 @@ const pick = <T extends object>(o: T, keys: readonly string[]): Partial<T> => Ob
 
 export function definitionChannels(ctx: EngineContext) {
   const { store, guests, queue } = ctx;
+
+  /** Refuses a name that is taken (by a guest, or by a definition file that cannot be loaded). */
+  const checkFree = (name: string) => {
+    if (store.get(name)) throw operationInvalid(`guest '${name}' is already defined; change it with vm:update`);
+    if (store.hasBroken(name)) {
+      throw operationInvalid(`a definition file for '${name}' (${definitionFileName(name)}) exists but cannot be loaded; fix or remove it first`);
+    }
+  };
+
+  /** Defines a guest; the caller holds the guest's queue. */
+  const define = async (input: ParsedRequestOf<'vm:define'>) => {
+    checkFree(input.name);
+    const def: Definition = { ...input, uuid: input.uuid ?? randomUUID() };
+    checkOnHost(ctx, def);
+    await store.save(def);
+    guests.changed(def.name);
+    return guests.info(def);
+  };
+
   return {
     vmList: async () =>
       store
@@ -36,19 +83,22 @@ export function definitionChannels(ctx: EngineContext) {
 
     vmGet: async ({ name }) => guests.info(guests.def(name)),
 
-    vmDefine: (input) =>
-      queue.run(input.name, async () => {
-        if (store.get(input.name)) throw operationInvalid(`guest '${input.name}' is already defined; change it with vm:update`);
-        if (store.hasBroken(input.name)) {
-          throw operationInvalid(
-            `a definition file for '${input.name}' (${definitionFileName(input.name)}) exists but cannot be loaded; fix or remove it first`,
-          );
+    vmDefine: (input) => queue.run(input.name, () => define(input)),
+
+    // One operation, so a page that goes away half-way (a reload) leaves a whole guest or nothing: the image is made,
+    // the guest defined with it, and the image removed again if the definition is refused.
+    vmCreate: ({ definition, newDisk }) =>
+      queue.run(definition.name, async () => {
+        if (!newDisk) return define(definition);
+        checkFree(definition.name);
+        const path = join(ctx.configDir, 'images', newDisk.fileName);
+        await createImage(path, newDisk.format, newDisk.sizeMiB);
+        try {
+          return await define({ ...definition, disks: [...definition.disks, { path, format: newDisk.format, readonly: false, bus: newDisk.bus }] });
+        } catch (e) {
+          await rm(path, { force: true });
+          throw e;
         }
-        const def: Definition = { ...input, uuid: input.uuid ?? randomUUID() };
-        checkOnHost(ctx, def);
-        await store.save(def);
-        guests.changed(def.name);
-        return guests.info(def);
       }),
 
     vmUpdate: (input) =>

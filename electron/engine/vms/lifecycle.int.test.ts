@@ -1,5 +1,5 @@
 // Guest lifecycle on this host's real cgroups with real QEMU (TCG) running boot-sector guests.
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { VmState } from '../../../shared';
@@ -130,7 +130,8 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
 
   it.each([
     ['missing QEMU binary', { qemuBinary: '/nonexistent/qemu-system-x86_64' }, 'find QEMU', /QEMU binary .* does not exist/],
-    ['unreadable disk', {}, 'QMP ready', /Could not open '\/nonexistent\/disk.img'/],
+    // Checked at define, but deleted before the start: QEMU cannot open it.
+    ['disk gone since define', { diskGone: true }, 'QMP ready', /Could not open '.*gone\.img'/],
     ['invalid QEMU option', { badOption: true }, 'QMP ready', /-no-such-option/],
   ])('a start that fails (%s) names the step and leaves nothing: no group, process, runtime file or fd', async (_what, how, step, words) => {
     let qemuBinary: string | undefined;
@@ -143,9 +144,11 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
     }
     const t2 = await startEngineHarness({ qemuBinary });
     try {
-      const def =
-        'badOption' in how || 'qemuBinary' in how ? t2.guest('fails') : t2.guest('fails', 'halt', { disks: [{ path: '/nonexistent/disk.img' }] });
+      const gone = join(t2.dirs.root, 'gone.img');
+      if ('diskGone' in how) writeFileSync(gone, Buffer.alloc(1 << 20));
+      const def = 'diskGone' in how ? t2.guest('fails', 'halt', { disks: [{ path: gone }] }) : t2.guest('fails');
       const { uuid } = (await t2.engine.vmDefine(def)).definition;
+      if ('diskGone' in how) rmSync(gone);
       const fdsBefore = openFds();
       const err = await t2.engine.vmStart({ name: 'fails' }).catch((e: Error & { code: string }) => e);
       expect(err).toBeInstanceOf(Error);
@@ -192,6 +195,44 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
     } finally {
       await t2.teardown();
     }
+  });
+
+  it('a definition names only disks that exist, are files or block devices, and can be opened; the error names the field', async () => {
+    const dir = join(t.dirs.root, 'not-a-disk');
+    mkdirSync(dir, { recursive: true });
+    const refusal = (path: string, more = {}) =>
+      t.engine.vmDefine(t.guest('paths', 'halt', { disks: [{ path, ...more }] })).catch((e: Error & { code: string }) => e);
+    expect(await refusal('/nonexistent/disk.img')).toMatchObject({ code: 'INVALID_ARG', message: "disks[0].path '/nonexistent/disk.img' does not exist" });
+    expect(await refusal(dir)).toMatchObject({ code: 'INVALID_ARG', message: expect.stringMatching(/^disks\[0\]\.path '.*not-a-disk' is a directory/) });
+    expect(await refusal('/dev/null')).toMatchObject({ message: expect.stringMatching(/neither a file nor a block device/) });
+    await expect(t.engine.vmGet({ name: 'paths' })).rejects.toMatchObject({ code: 'NO_DOMAIN' });
+  });
+
+  it('vm:create makes the new image and the guest as one step: a refused definition leaves no image', async () => {
+    const images = join(t.dirs.configDir, 'images');
+    const created = await t.engine.vmCreate({
+      definition: t.guest('made', 'halt', { disks: [] }),
+      newDisk: { fileName: 'made.qcow2', format: 'qcow2', sizeMiB: 8, bus: 'virtio' },
+    });
+    expect(created.definition.disks).toEqual([{ path: join(images, 'made.qcow2'), format: 'qcow2', readonly: false, bus: 'virtio' }]);
+    expect(existsSync(join(images, 'made.qcow2'))).toBe(true);
+    // The same name again: refused before any image is made.
+    await expect(
+      t.engine.vmCreate({
+        definition: t.guest('made', 'halt', { disks: [] }),
+        newDisk: { fileName: 'other.qcow2', format: 'qcow2', sizeMiB: 8, bus: 'virtio' },
+      }),
+    ).rejects.toMatchObject({ code: 'OPERATION_INVALID' });
+    expect(existsSync(join(images, 'other.qcow2'))).toBe(false);
+    // A definition refused after the image was made (an extra node that does not exist): the image goes again.
+    const refused = t.guest('half', 'halt', { disks: [], devices: { extra: ['/dev/cgvirt-no-such-node'], omitDefaults: [] } });
+    await expect(
+      t.engine.vmCreate({ definition: refused, newDisk: { fileName: 'half.qcow2', format: 'qcow2', sizeMiB: 8, bus: 'virtio' } }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARG',
+    });
+    expect(existsSync(join(images, 'half.qcow2'))).toBe(false);
+    await expect(t.engine.vmGet({ name: 'half' })).rejects.toMatchObject({ code: 'NO_DOMAIN' });
   });
 
   it('50 start/destroy cycles leave no cgroup directory, fd or process behind', async () => {

@@ -1,12 +1,12 @@
-// Creating a guest, as the New guest dialog asks: make its disk image (if a new one is wanted), define it, select it,
-// start it (if asked), telling the caller each step as it begins. One GuestCreation serves one dialog: retried after
-// a failure, it reuses the image an earlier attempt made instead of making it twice.
+// Creating a guest, as the New guest dialog asks: one engine operation makes its new disk image (if one is wanted) and
+// defines it — a reload half-way leaves a whole guest or nothing — then the guest is selected and started (if asked),
+// the caller told each step as it begins.
 import { toApiError, type DefinitionInput, type DISK_FORMATS } from '../../../shared';
 import type { ApiClient } from '../../api/client';
 import type { AppStore } from '../slices/app-state';
 import type { Power } from './power';
 
-export type CreateStep = 'image' | 'define' | 'start';
+export type CreateStep = 'define' | 'start';
 type DiskFormat = (typeof DISK_FORMATS)[number];
 
 export type DiskPlan =
@@ -30,36 +30,17 @@ export interface GuestCreation {
 }
 
 export function guestCreation(client: ApiClient, store: AppStore, power: Power): GuestCreation {
-  /** The images made so far, by what was asked for. */
-  const made = new Map<string, string>();
-
-  const imageFor = async (disk: Extract<DiskPlan, { kind: 'new' }>, onStep: (step: CreateStep) => void) => {
-    const key = `${disk.fileName}|${disk.format}|${disk.sizeMiB}`;
-    let path = made.get(key);
-    if (path === undefined) {
-      onStep('image');
-      path = (await client.invoke('storage:create', { fileName: disk.fileName, format: disk.format, sizeMiB: disk.sizeMiB })).path;
-      made.set(key, path);
-    }
-    return path;
-  };
-
   return {
     async create(plan, onStep) {
       const { name } = plan.definition;
-      let step: CreateStep = 'image';
+      let step: CreateStep = 'define';
       let created = false;
       try {
         const { disk } = plan;
-        const disks: DefinitionInput['disks'] =
-          disk.kind === 'new'
-            ? [{ path: await imageFor(disk, onStep), format: disk.format }]
-            : disk.kind === 'existing'
-              ? [{ path: disk.path, format: disk.format }]
-              : [];
-        step = 'define';
         onStep(step);
-        store.getState().upsertVm(await client.invoke('vm:define', { ...plan.definition, disks }));
+        const definition = { ...plan.definition, disks: disk.kind === 'existing' ? [{ path: disk.path, format: disk.format }] : [] };
+        const newDisk = disk.kind === 'new' ? { fileName: disk.fileName, format: disk.format, sizeMiB: disk.sizeMiB } : undefined;
+        store.getState().upsertVm(await client.invoke('vm:create', { definition, ...(newDisk ? { newDisk } : {}) }));
         created = true;
         store.getState().select(name);
         store.getState().setTab('overview');
