@@ -86,7 +86,7 @@ async function fakeAllows(state: VmState, action: GuestAction): Promise<boolean>
 /** What the toolbar offers for each action it has a button for. */
 const toolbarOffers = (state: VmState): Partial<Record<GuestAction, boolean>> => {
   const t = toolbarActions(state);
-  return { start: t.start, shutdown: t.shutdown, destroy: t.forceOff, undefine: t.delete };
+  return { start: t.start, shutdown: t.shutdown, reboot: t.reboot, destroy: t.forceOff, undefine: t.delete };
 };
 
 describe('guest-state rules: engine, toolbar and fake engine agree with shared/guest-state.ts', () => {
@@ -97,7 +97,13 @@ describe('guest-state rules: engine, toolbar and fake engine agree with shared/g
     const fake = Object.fromEntries(await Promise.all(GUEST_ACTIONS.map(async (a) => [a, await fakeAllows(state, a)] as const)));
     expect(engine).toEqual(expected);
     expect(fake).toEqual(expected);
-    expect(toolbarOffers(state)).toEqual({ start: expected.start, shutdown: expected.shutdown, destroy: expected.destroy, undefine: expected.undefine });
+    expect(toolbarOffers(state)).toEqual({
+      start: expected.start,
+      shutdown: expected.shutdown,
+      reboot: expected.reboot,
+      destroy: expected.destroy,
+      undefine: expected.undefine,
+    });
     // One button pauses or resumes, whichever the state allows.
     expect(toolbarActions(state).pauseResume).toBe(canDo('pause', state) || canDo('resume', state));
   });

@@ -5,6 +5,7 @@ import { DETAILS_TABS, type DetailsTab } from '../store/slices/selection';
 import { StateBadge } from '../ui/StateBadge';
 import { DevicesTab } from './devices/DevicesTab';
 import { LogTab } from './log/LogTab';
+import { SettingsTab } from './settings/SettingsTab';
 import { OverviewTab } from './overview/OverviewTab';
 import { PriorityTab } from './priority/PriorityTab';
 
@@ -17,6 +18,7 @@ const TAB_LABEL: Record<DetailsTab, string> = {
   devices: 'Devices',
   performance: 'Performance',
   log: 'Log',
+  settings: 'Settings',
 };
 
 export function DetailsPane() {
@@ -94,6 +96,7 @@ export function DetailsPane() {
           </Suspense>
         )}
         {tab === 'log' && <LogTab key={name} name={name} />}
+        {tab === 'settings' && <SettingsTab key={name} name={name} />}
       </div>
     </section>
   );

@@ -1,10 +1,12 @@
 // The New guest dialog: name (checked by the engine's own rule, in its words), memory, vCPUs, a disk (an existing
 // image, a new empty one, or none), priority and extra devices; creates the guest and, if asked, starts it.
-import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { CPU_SHARES, DISK_FORMATS, GUEST_LIMITS, definitionInputSchema, guestNameProblem, imageFileNameSchema, type DefinitionInput } from '../../shared';
 import { formatMultiplier } from '../model/priority-scale';
 import { useActions, useApp } from '../store/context';
 import type { CreateStep, DiskPlan } from '../store/workflows/create-guest';
+import { DiskFormatSelect } from '../ui/DiskFormatSelect';
+import { Field } from '../ui/Field';
 import { Modal } from '../ui/Modal';
 import { PrioritySlider } from '../ui/PrioritySlider';
 import { ExtraDevicesPicker } from './ExtraDevicesPicker';
@@ -27,33 +29,6 @@ const imageNameFor = (guest: string, format: Format) => {
       .slice(0, 120) || 'guest';
   return `${base}.${format}`;
 };
-
-const formatOptions = DISK_FORMATS.map((f) => (
-  <option key={f} value={f}>
-    {f}
-  </option>
-));
-
-function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string | null; hint?: string; children: ReactNode }) {
-  return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      {children}
-      {hint && !error && (
-        <p id={`${id}-hint`} className="hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="field-error">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
 
 export function NewGuestDialog({ onClose }: { onClose: () => void }) {
   const actions = useActions();
@@ -245,18 +220,14 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
                 />
               </Field>
               <Field id={`${id}-imageFormat`} label="Format">
-                <select
+                <DiskFormatSelect
                   id={`${id}-imageFormat`}
-                  className="input"
                   value={imageFormat}
-                  onChange={(e) => {
-                    const f = e.currentTarget.value as Format;
+                  onChange={(f) => {
                     setImageFormat(f);
                     if (imageName !== null) setImageName(imageName.replace(/\.(raw|qcow2)$/, `.${f}`));
                   }}
-                >
-                  {formatOptions}
-                </select>
+                />
               </Field>
               <Field id={`${id}-imageSize`} label="Size (MiB)" error={show('imageSize')}>
                 <input
@@ -285,9 +256,7 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
                 />
               </Field>
               <Field id={`${id}-pathFormat`} label="Format">
-                <select id={`${id}-pathFormat`} className="input" value={pathFormat} onChange={(e) => setPathFormat(e.currentTarget.value as Format)}>
-                  {formatOptions}
-                </select>
+                <DiskFormatSelect id={`${id}-pathFormat`} value={pathFormat} onChange={setPathFormat} />
               </Field>
             </div>
           )}

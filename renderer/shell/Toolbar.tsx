@@ -6,7 +6,7 @@ import { DeleteGuestDialog, ForceOffDialog } from '../dialogs/GuestConfirmations
 import { useActions, useApp } from '../store/context';
 import { offlineReason } from '../store/slices/connection';
 import type { PowerAction } from '../store/workflows/power';
-import { CloseIcon, PauseIcon, PlayIcon, PlugIcon, PlusIcon, PowerIcon, TrashIcon } from '../ui/icons';
+import { CloseIcon, PauseIcon, PlayIcon, PlugIcon, PlusIcon, PowerIcon, RebootIcon, TrashIcon } from '../ui/icons';
 import { useAction } from '../ui/use-action';
 import { toolbarActions, type ToolbarButton } from './toolbar-actions';
 
@@ -99,6 +99,7 @@ export function Toolbar({ onNew }: { onNew: () => void }) {
           onClick={() => void run(paused ? 'resume' : 'pause', name)}
         />
         <Tool label="Shut down" why={offline} icon={<PowerIcon />} disabled={off('shutdown')} onClick={() => void run('shutdown', name)} />
+        <Tool label="Reboot" why={offline} icon={<RebootIcon />} disabled={off('reboot')} onClick={() => void run('reboot', name)} />
         <Tool label="Force off" why={offline} icon={<PlugIcon />} disabled={off('forceOff')} onClick={() => setDialog('forceOff')} />
         <span className="toolbar__sep" aria-hidden="true" />
         <Tool label="Delete" why={offline} icon={<TrashIcon />} disabled={off('delete')} variant="danger" onClick={() => setDialog('delete')} />

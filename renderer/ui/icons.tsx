@@ -40,6 +40,11 @@ export const PowerIcon = () => (
     <path d="M4.6 4.6a5 5 0 1 0 6.8 0" />
   </Svg>
 );
+export const RebootIcon = () => (
+  <Svg>
+    <path d="M12.5 8a4.5 4.5 0 1 1-1.3-3.2M12.5 2.5v2.8H9.7" />
+  </Svg>
+);
 export const PlugIcon = () => (
   <Svg>
     <path d="M6 2.5v3M10 2.5v3M4.5 5.5h7v2.5a3.5 3.5 0 0 1-7 0zM8 11.5v2" />

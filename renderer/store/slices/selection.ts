@@ -1,7 +1,7 @@
 // The window's own choices: which guest is selected and which of its details tabs is shown.
 import type { SliceCreator } from './app-state';
 
-export const DETAILS_TABS = ['overview', 'priority', 'devices', 'performance', 'log'] as const;
+export const DETAILS_TABS = ['overview', 'priority', 'devices', 'performance', 'log', 'settings'] as const;
 export type DetailsTab = (typeof DETAILS_TABS)[number];
 
 export interface SelectionSlice {
