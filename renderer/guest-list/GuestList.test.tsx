@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineDouble } from '../../testing/page-double';
 import { guest } from '../../testing/fixtures';
@@ -42,5 +42,21 @@ describe('guest list', () => {
     fireEvent.change(screen.getByRole('searchbox', { name: 'Filter guests' }), { target: { value: 'WEB' } });
     await waitFor(() => expect(screen.queryByRole('option', { name: 'db' })).toBeNull());
     expect(screen.getAllByRole('option').map((o) => o.getAttribute('aria-label'))).toEqual(['web-1', 'web-2']);
+  });
+
+  it('does not keep a guest the filter hides selected (the toolbar would act on it unseen), and counts in words', async () => {
+    const { store } = await renderWithEngine(<App kind="web" />, new EngineDouble([guest('db', 'shutoff'), guest('web-1', 'shutoff')]));
+    expect(screen.getByText('2 guests')).toBeTruthy();
+    act(() => store.getState().select('db'));
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Filter guests' }), { target: { value: 'web' } });
+    await waitFor(() => expect(store.getState().selected).toBe('web-1'));
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Filter guests' }), { target: { value: 'nothing' } });
+    await waitFor(() => expect(store.getState().selected).toBeNull());
+    expect(screen.getByText('0 of 2')).toBeTruthy();
+  });
+
+  it('says "1 guest", not "1 guests"', async () => {
+    await renderWithEngine(<App kind="web" />, new EngineDouble([guest('only', 'shutoff')]));
+    expect(screen.getByText('1 guest')).toBeTruthy();
   });
 });

@@ -77,6 +77,10 @@ export function GuestList() {
   });
 
   const selectedIndex = selected === null ? -1 : shown.indexOf(selected);
+  // The toolbar acts on the selected guest: one the filter hides must not stay selected out of sight.
+  useEffect(() => {
+    if (selected !== null && selectedIndex < 0 && deferredFilter.trim() !== '') store.getState().select(shown[0] ?? null);
+  }, [selected, selectedIndex, deferredFilter, shown, store]);
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
@@ -114,7 +118,7 @@ export function GuestList() {
           onChange={(e) => setFilter(e.currentTarget.value)}
         />
         <span className="count" aria-live="polite">
-          {shown.length === names.length ? `${names.length} guests` : `${shown.length} of ${names.length}`}
+          {shown.length === names.length ? `${names.length} ${names.length === 1 ? 'guest' : 'guests'}` : `${shown.length} of ${names.length}`}
         </span>
       </div>
       <div className="guest-list__header" aria-hidden="true">

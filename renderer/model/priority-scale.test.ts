@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CPU_SHARES } from '../../shared';
-import { PRIORITY_SCALE, formatMultiplier, positionToShares, quantize, sharesToPosition, snap, stepFrom } from './priority-scale';
+import { PRIORITY_SCALE, formatMultiplier, keyMove, positionToShares, quantize, sharesToPosition, snap } from './priority-scale';
 
 describe('priority slider scale', () => {
   it('puts the default at 0 and each doubling one octave further', () => {
@@ -34,11 +34,10 @@ describe('priority slider scale', () => {
     }
   });
 
-  it('has fine steps: neighbouring steps differ by under 3%', () => {
-    const a = positionToShares(stepFrom(0, 1));
+  it('has fine steps for a drag: neighbouring steps differ by under 3%', () => {
+    const a = positionToShares(quantize(1 / PRIORITY_SCALE.stepsPerOctave));
     expect(a).toBeGreaterThan(1024);
     expect(a / 1024).toBeLessThan(1.03);
-    expect(positionToShares(stepFrom(0, -1))).toBeLessThan(1024);
   });
 
   it('snaps a drag near 1× to exactly 1×, and leaves farther positions on their step', () => {
@@ -60,13 +59,22 @@ describe('priority slider scale', () => {
     expect(positionToShares(snap(between))).toBe(positionToShares(quantize(between)));
   });
 
-  it('keeps keyboard steps on the track', () => {
-    expect(stepFrom(PRIORITY_SCALE.max, 1)).toBe(PRIORITY_SCALE.max);
-    expect(stepFrom(PRIORITY_SCALE.min, -1)).toBe(PRIORITY_SCALE.min);
-    // 24 steps up from 1× is exactly 2×.
+  it('moves by key between the marked multiples: arrows in quarter octaves landing on them, PageUp/PageDown to the next', () => {
+    expect(keyMove(PRIORITY_SCALE.max, 'ArrowRight')).toBe(PRIORITY_SCALE.max);
+    expect(keyMove(PRIORITY_SCALE.min, 'ArrowLeft')).toBe(PRIORITY_SCALE.min);
+    // Four arrow presses up from 1× make exactly 2×, each ×1.19.
+    const seen: number[] = [];
     let p = 0;
-    for (let i = 0; i < PRIORITY_SCALE.stepsPerOctave; i++) p = stepFrom(p, 1);
-    expect(positionToShares(p)).toBe(2048);
+    for (let i = 0; i < 4; i++) seen.push(positionToShares((p = keyMove(p, 'ArrowRight'))));
+    expect(seen).toEqual([1218, 1448, 1722, 2048]);
+    // PageUp/PageDown land on the marks, from anywhere (1500 shares is between 1× and 2×).
+    expect(positionToShares(keyMove(0, 'PageUp'))).toBe(2048);
+    expect(positionToShares(keyMove(0, 'PageDown'))).toBe(512);
+    expect(positionToShares(keyMove(sharesToPosition(1500), 'PageUp'))).toBe(2048);
+    expect(positionToShares(keyMove(sharesToPosition(1500), 'PageDown'))).toBe(1024);
+    expect(positionToShares(keyMove(sharesToPosition(1500), 'ArrowLeft'))).toBe(1448);
+    expect(keyMove(0.3, 'Home')).toBe(PRIORITY_SCALE.min);
+    expect(keyMove(0.3, 'End')).toBe(PRIORITY_SCALE.max);
   });
 
   it('writes priority as a multiple of the default', () => {

@@ -38,9 +38,39 @@ export function snap(position: number): number {
   return Math.abs(position - mark) <= PRIORITY_SCALE.snapRadius ? clamp(mark, PRIORITY_SCALE.min, PRIORITY_SCALE.max) : quantize(position);
 }
 
-/** The keyboard's move: `steps` fine steps from the nearest one, kept on the track. */
-export function stepFrom(position: number, steps: number): number {
-  return quantize(quantize(position) + steps / PRIORITY_SCALE.stepsPerOctave);
+/** Arrow keys move by a quarter octave (×1.19): four presses make a doubling, and each fourth lands on a mark. */
+const ARROWS_PER_OCTAVE = 4;
+
+/** The next point of a grid of `per` points per octave above (dir 1) or below (dir -1) `position`, on the track. */
+function nextOnGrid(position: number, per: number, dir: 1 | -1): number {
+  const k = position * per;
+  const next = dir > 0 ? Math.floor(k + 1e-9) + 1 : Math.ceil(k - 1e-9) - 1;
+  return clamp(next / per, PRIORITY_SCALE.min, PRIORITY_SCALE.max);
+}
+
+export type PriorityKey = 'ArrowLeft' | 'ArrowDown' | 'ArrowRight' | 'ArrowUp' | 'PageDown' | 'PageUp' | 'Home' | 'End';
+
+/**
+ * Where a key moves the slider: arrows to the next quarter octave (landing on every marked multiple on the way),
+ * PageUp/PageDown to the next marked multiple (1×, 2×, ½×…), Home/End to the ends — from wherever it is.
+ */
+export function keyMove(position: number, key: PriorityKey): number {
+  switch (key) {
+    case 'ArrowRight':
+    case 'ArrowUp':
+      return nextOnGrid(position, ARROWS_PER_OCTAVE, 1);
+    case 'ArrowLeft':
+    case 'ArrowDown':
+      return nextOnGrid(position, ARROWS_PER_OCTAVE, -1);
+    case 'PageUp':
+      return nextOnGrid(position, 1, 1);
+    case 'PageDown':
+      return nextOnGrid(position, 1, -1);
+    case 'Home':
+      return PRIORITY_SCALE.min;
+    case 'End':
+      return PRIORITY_SCALE.max;
+  }
 }
 
 /** Shares as a multiple of the default: "1×", "2×", "½×", "1.06×", "0.71×". */

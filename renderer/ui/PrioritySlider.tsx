@@ -1,20 +1,10 @@
 // The relative CPU priority control: a logarithmic slider (¼×…8×, snapping to 1×), in the CPU priority tab and the New
 // guest dialog. Its accessible name is exactly "CPU priority".
 import { useId } from 'react';
-import { PRIORITY_SCALE, formatMultiplier, positionToShares, sharesToPosition, snap, stepFrom } from '../model/priority-scale';
-import { RangeSlider, SliderHead, type SliderKey } from './RangeSlider';
+import { PRIORITY_SCALE, formatMultiplier, keyMove, positionToShares, sharesToPosition, snap } from '../model/priority-scale';
+import { RangeSlider, SliderHead } from './RangeSlider';
 
 const TICKS = [-2, -1, 0, 1, 2, 3];
-const STEPS: Record<SliderKey, number> = {
-  ArrowLeft: -1,
-  ArrowDown: -1,
-  ArrowRight: 1,
-  ArrowUp: 1,
-  PageDown: -PRIORITY_SCALE.stepsPerOctave / 2,
-  PageUp: PRIORITY_SCALE.stepsPerOctave / 2,
-  Home: -Infinity,
-  End: Infinity,
-};
 
 export interface PrioritySliderProps {
   shares: number;
@@ -42,12 +32,7 @@ export function PrioritySlider({ shares, disabled, describedBy, onPreview, onCom
         disabled={disabled}
         describedBy={describedBy}
         snap={snap}
-        keyStep={(pos, key) => {
-          const steps = STEPS[key];
-          if (steps === -Infinity) return PRIORITY_SCALE.min;
-          if (steps === Infinity) return PRIORITY_SCALE.max;
-          return stepFrom(pos, steps);
-        }}
+        keyStep={keyMove}
         onPreview={(pos) => onPreview(positionToShares(pos))}
         onCommit={(pos) => onCommit(positionToShares(pos))}
       />
