@@ -67,6 +67,12 @@ describe('priority slider scale', () => {
     let p = 0;
     for (let i = 0; i < 4; i++) seen.push(positionToShares((p = keyMove(p, 'ArrowRight'))));
     expect(seen).toEqual([1218, 1448, 1722, 2048]);
+    // The same when each press starts from the shares the previous one applied (whole numbers, so a little off).
+    let shares = 1024;
+    for (let i = 0; i < 4; i++) shares = positionToShares(keyMove(sharesToPosition(shares), 'ArrowRight'));
+    expect(shares).toBe(2048);
+    for (let i = 0; i < 4; i++) shares = positionToShares(keyMove(sharesToPosition(shares), 'ArrowLeft'));
+    expect(shares).toBe(1024);
     // PageUp/PageDown land on the marks, from anywhere (1500 shares is between 1× and 2×).
     expect(positionToShares(keyMove(0, 'PageUp'))).toBe(2048);
     expect(positionToShares(keyMove(0, 'PageDown'))).toBe(512);

@@ -41,10 +41,16 @@ export function snap(position: number): number {
 /** Arrow keys move by a quarter octave (×1.19): four presses make a doubling, and each fourth lands on a mark. */
 const ARROWS_PER_OCTAVE = 4;
 
+/**
+ * A position read back from whole shares is off its grid point by up to a rounding (1448 shares is 0.49985 octaves,
+ * not ½): within this part of a grid step it counts as on the point, or an arrow press would land on it again.
+ */
+const ON_GRID = 0.02;
+
 /** The next point of a grid of `per` points per octave above (dir 1) or below (dir -1) `position`, on the track. */
 function nextOnGrid(position: number, per: number, dir: 1 | -1): number {
   const k = position * per;
-  const next = dir > 0 ? Math.floor(k + 1e-9) + 1 : Math.ceil(k - 1e-9) - 1;
+  const next = dir > 0 ? Math.floor(k + ON_GRID) + 1 : Math.ceil(k - ON_GRID) - 1;
   return clamp(next / per, PRIORITY_SCALE.min, PRIORITY_SCALE.max);
 }
 
