@@ -4,6 +4,7 @@
 import type { ChannelApi } from '../../shared';
 import type { EngineApi } from './api';
 import { hostChannels } from './host-channels';
+import { audit } from './vms/audit';
 import type { EngineBase, EngineContext } from './vms/context';
 import { definitionChannels, logPathIn } from './vms/definitions';
 import { deviceChannels } from './vms/devices';
@@ -76,7 +77,10 @@ export function assembleEngine(p: EngineParts): Engine {
       const notes: string[] = [];
       const r = await reconnect(lifecycle, (uuid) => p.store.byUuid(uuid));
       notes.push(...r.notes);
-      for (const g of r.guests) guests.watch(g);
+      for (const g of r.guests) {
+        guests.watch(g);
+        audit(ctx, g.name, `reattached by a restarted engine (QEMU pid ${g.process.pid}, ${g.state})`);
+      }
       // Empty groups of guests that are not running are leftovers (a crash of a previous engine mid-cleanup).
       if (p.cgroups.detection.writable) {
         for (const name of p.cgroups.guestGroups()) {

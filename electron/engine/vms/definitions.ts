@@ -10,6 +10,7 @@ import { createImage } from '../qemu/img';
 import { readLogTail } from '../qemu/log';
 import { checkExtraDevices } from './acl';
 import type { EngineContext } from './context';
+import { audit } from './audit';
 import { applyLive } from './live';
 import { definitionFileName } from './store';
 import { changedFields, LIVE_FIELDS } from './tunables';
@@ -121,6 +122,14 @@ export function definitionChannels(ctx: EngineContext) {
         guests.changed(def.name);
         const shares = (d: Definition) => d.cpu.shares ?? CPU_SHARES.default;
         if (shares(def) !== shares(old)) ctx.history.addMark(def.name, shares(def));
+        const later = changed.filter((f) => !live.includes(f));
+        if (changed.length) {
+          audit(
+            ctx,
+            def.name,
+            `settings changed: ${[live.length ? `${live.join(', ')} in effect now` : '', later.length ? `${later.join(', ')} from the next start` : ''].filter(Boolean).join('; ')}`,
+          );
+        }
         return { info: guests.info(def), live, nextStart: changed.filter((f) => !live.includes(f)) };
       }),
 

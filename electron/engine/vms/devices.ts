@@ -5,6 +5,7 @@ import { covers } from '../cgroup';
 import { enumerateHostDevices } from '../host/devices';
 import { checkExtraDevices, describeAcl, planAcl } from './acl';
 import type { EngineContext } from './context';
+import { audit, scopeWords } from './audit';
 import { applyLive, groupFor } from './live';
 
 export function deviceChannels(ctx: EngineContext) {
@@ -47,6 +48,8 @@ export function deviceChannels(ctx: EngineContext) {
         }
         if (s.config) await store.save({ ...def, devices });
         guests.changed(name);
+        const list = (paths: readonly string[]) => (paths.length ? paths.join(', ') : 'none');
+        audit(ctx, name, `device access: extra nodes ${list(devices.extra)}; defaults left out ${list(devices.omitDefaults)}; ${scopeWords(s)}`);
         return aclOf(name);
       }),
   } satisfies Partial<ChannelApi>;

@@ -13,6 +13,7 @@ import {
 } from '../../../shared';
 import type { GuestGroup } from '../cgroup';
 import type { EngineContext } from './context';
+import { audit, cpuChange, scopeWords } from './audit';
 import { applyLive, groupFor } from './live';
 
 /** What the guest's group holds now; `lastShares` lets a lossy backend (v2 weight) answer exactly what was set. */
@@ -47,7 +48,8 @@ export function schedChannels(ctx: EngineContext) {
         const r = guests.get(name);
         const s = resolveScope(flags, Boolean(r));
         if (s.live && !r) throw operationInvalid(`cannot set live parameters of guest '${name}': it is shut off; use flags {config: true}`);
-        const before = (s.live ? r!.live : def).cpu.shares ?? CPU_SHARES.default;
+        const beforeCpu = (s.live ? r!.live : def).cpu;
+        const before = beforeCpu.shares ?? CPU_SHARES.default;
         if (s.live) {
           groupFor(ctx, r!, 'cpu');
           applyLive(ctx, r!, { ...r!.live, cpu: withSchedParams(r!.live.cpu, params) });
@@ -56,8 +58,11 @@ export function schedChannels(ctx: EngineContext) {
           await store.save({ ...def, cpu: withSchedParams(def.cpu, params) });
           guests.changed(name);
         }
-        const after = (s.live ? r!.live : guests.def(name)).cpu.shares ?? CPU_SHARES.default;
+        const afterCpu = (s.live ? r!.live : guests.def(name)).cpu;
+        const after = afterCpu.shares ?? CPU_SHARES.default;
         if (after !== before) ctx.history.addMark(name, after);
+        const change = cpuChange(beforeCpu, afterCpu);
+        if (change) audit(ctx, name, `${change}, ${scopeWords(s)}`);
         // The values just written, not read back: a write the kernel accepted is what it holds, and a slider drag
         // should not pay three more file reads per step.
         return { params: schedParamsOf(s.live ? r!.live.cpu : guests.def(name).cpu) };

@@ -64,6 +64,18 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'tuning guests (real cgroups, real 
     expect(ticks.map((k) => k.at)).toEqual([...ticks.map((k) => k.at)].sort((a, b) => a - b));
   });
 
+  it('the guest’s log keeps a trail of what cgvirt changed: priority, cap, devices, settings', async () => {
+    await t.engine.schedSet({ name: 'tune', params: [shares(1536)], flags: { live: true, config: true } });
+    await t.engine.schedSet({ name: 'tune', params: [{ field: 'cpu_quota', type: 'llong', value: 25000 }], flags: { live: true } });
+    await t.engine.devicesSet({ name: 'tune', extra: [], omitDefaults: ['/dev/full'], flags: { config: true } });
+    await t.engine.devicesSet({ name: 'tune', extra: [], omitDefaults: [], flags: { config: true } });
+    const trail = async () => (await t.engine.vmLog({ name: 'tune', lines: 200 })).lines.filter((l) => / cgvirt: /.test(l)).join('\n');
+    await expect.poll(trail).toContain('priority 1.5× (1536 shares), in effect now and saved');
+    const text = await trail();
+    expect(text).toContain('CPU cap 25% of one CPU, in effect now, not saved');
+    expect(text).toContain('device access: extra nodes none; defaults left out /dev/full; saved for the next start');
+  });
+
   it('devices: omitting /dev/urandom live takes c 1:9 out of devices.list; the entry shows config but not live', async () => {
     const entries = await t.engine.devicesSet({ name: 'tune', ...{ omitDefaults: ['/dev/urandom'] }, flags: { live: true } });
     expect(file('tune', 'devices', 'devices.list')).not.toContain('c 1:9 ');

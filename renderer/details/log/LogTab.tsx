@@ -1,5 +1,7 @@
-// The guest's log (QEMU's output and the engine's notes about it), following while it runs.
-import { useEffect, useId, useRef, useState } from 'react';
+// The guest's log: first the trail of what cgvirt did to it (starts and stops, priority, cap, devices, settings, a
+// reattach), then QEMU's own output; following while it runs.
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { splitLog } from '../../model/log-trail';
 import { useApp } from '../../store/context';
 import { LOG_LINES } from '../../store/slices/fetched';
 import { useGuestLog } from './use-guest-log';
@@ -9,6 +11,7 @@ export function LogTab({ name }: { name: string }) {
   const [follow, setFollow] = useState(true);
   const { data: log, error, reload } = useGuestLog(name, follow && running);
   const followId = useId();
+  const { trail, qemu } = useMemo(() => splitLog(log ?? []), [log]);
   const preRef = useRef<HTMLPreElement>(null);
   useEffect(() => {
     const pre = preRef.current;
@@ -32,8 +35,29 @@ export function LogTab({ name }: { name: string }) {
           {error}
         </p>
       )}
+      <section aria-label={`What cgvirt did to ${name}`}>
+        <h3 className="section-title">What cgvirt did</h3>
+        {log !== undefined && trail.length === 0 && <p className="hint">Nothing yet.</p>}
+        <ol className="trail">
+          {trail.map((e, i) => (
+            <li key={i} className="trail__item">
+              <time className="trail__time muted" dateTime={e.at}>
+                {new Date(e.at).toLocaleString()}
+              </time>{' '}
+              {e.text}
+              {e.full && (
+                <details className="trail__full">
+                  <summary>command line</summary>
+                  <code>{e.full}</code>
+                </details>
+              )}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <h3 className="section-title">QEMU output</h3>
       <pre ref={preRef} className="log" tabIndex={0} aria-label={`${name} log`}>
-        {log === undefined ? 'Loading…' : log.length === 0 ? '(the log is empty)' : log.join('\n')}
+        {log === undefined ? 'Loading…' : qemu.length === 0 ? '(QEMU has written nothing)' : qemu.join('\n')}
       </pre>
     </div>
   );
