@@ -62,7 +62,14 @@ export const channels = {
   /** Define with a new empty image, as one step: either the guest exists with its image, or neither does. */
   'vm:create': { request: z.strictObject({ definition: definitionInputSchema, newDisk: newDiskSchema.optional() }), response: vmInfoSchema },
   'vm:update': { request: definitionInputSchema, response: vmUpdateResultSchema },
-  'vm:undefine': { request: byName, response: z.object({ name: z.string() }) },
+  'vm:undefine': {
+    request: z.strictObject({
+      name: guestNameSchema,
+      /** Also delete the guest's disks that are image files in the engine's images directory (what cgvirt made). */
+      deleteImages: z.boolean().optional(),
+    }),
+    response: z.object({ name: z.string(), deletedImages: z.array(z.string()).default([]) }),
+  },
   'vm:start': { request: byName, response: vmInfoSchema },
   'vm:shutdown': { request: byName, response: vmInfoSchema },
   'vm:destroy': { request: byName, response: vmInfoSchema },

@@ -54,6 +54,8 @@ export const hostInfoSchema = z.object({
   }),
   privileged: z.boolean(),
   qemu: z.object({ path: z.string().nullable(), version: z.string().optional(), error: z.string().optional() }),
+  /** Where the engine makes new disk images (and the only place it deletes them from). */
+  imagesDir: z.string(),
   accel: z.enum(ACCELS),
   cpus: z.number().int(),
   features: z.record(z.enum(FEATURES), availabilitySchema),

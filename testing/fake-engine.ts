@@ -222,9 +222,11 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
     async vmUndefine(req) {
       record('vmUndefine', [req]);
       allow(find(req.name), 'undefine');
+      const vm = find(req.name);
       guests.delete(req.name);
       changed(req.name);
-      return { name: req.name };
+      const own = vm.definition.disks.map((d) => d.path).filter((p) => p.startsWith(`${sampleHostInfo.imagesDir}/`));
+      return { name: req.name, deletedImages: req.deleteImages ? own : [] };
     },
     vmStart: power('start', 'running'),
     // ACPI: the sample guests (boot sectors) ignore the power button, as the real ones do.

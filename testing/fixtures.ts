@@ -17,6 +17,7 @@ export const sampleHostInfo: HostInfo = {
   },
   privileged: true,
   qemu: { path: '/usr/bin/qemu-system-x86_64', version: '7.2.0' },
+  imagesDir: '/var/lib/cgvirt/images',
   accel: 'tcg',
   cpus: 2,
   // Every feature available but KVM (this machine kind has none that boots Linux): built from the feature list, so a

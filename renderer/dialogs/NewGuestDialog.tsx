@@ -36,6 +36,7 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
   const [creation] = useState(() => actions.guestCreation());
   const existing = useApp((s) => s.vms);
   const hostCpus = useApp((s) => s.host?.cpus);
+  const imagesDir = useApp((s) => s.host?.imagesDir);
   const id = useId();
 
   const [name, setName] = useState('');
@@ -209,7 +210,12 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
           </div>
           {disk === 'new' && (
             <div className="form-grid">
-              <Field id={`${id}-imageName`} label="New image file" error={show('imageName')} hint="created in the engine’s images directory">
+              <Field
+                id={`${id}-imageName`}
+                label="New image file"
+                error={show('imageName')}
+                hint={`created in the engine’s images directory${imagesDir ? `, ${imagesDir}` : ''}`}
+              >
                 <input
                   id={`${id}-imageName`}
                   className="input"

@@ -72,6 +72,21 @@ describe('main window', () => {
     await screen.findByRole('heading', { name: 'No guests yet' });
     expect(engine.callsTo('vm:undefine')).toEqual([{ name: 'web' }]);
   });
+
+  it('offers to delete, with the guest, the images cgvirt made in its images directory, and only those', async () => {
+    const engine = new EngineDouble([guest('web', 'shutoff', { disks: ['/var/lib/cgvirt/images/web.qcow2', '/srv/mine.img'] })]);
+    await renderWithEngine(<App kind="web" />, engine);
+    fireEvent.click(tool('Delete'));
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete guest “web”?' });
+    const also = within(dialog).getByRole('checkbox', { name: 'Also delete its image in cgvirt’s images directory (/var/lib/cgvirt/images)' });
+    fireEvent.click(also);
+    expect(dialog.textContent).toContain('Disk images outside cgvirt’s images directory are kept');
+    expect(within(dialog).getByText('/var/lib/cgvirt/images/web.qcow2').parentElement?.textContent).toContain('deleted too');
+    expect(within(dialog).getByText('/srv/mine.img').parentElement?.textContent).not.toContain('deleted too');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Delete guest' }));
+    await screen.findByRole('heading', { name: 'No guests yet' });
+    expect(engine.callsTo('vm:undefine')).toEqual([{ name: 'web', deleteImages: true }]);
+  });
 });
 
 describe('banners', () => {

@@ -15,7 +15,8 @@ export interface Actions {
   /** Loads the host and the guest list again (after every (re)connect, or when the user asks). */
   refresh(): Promise<void>;
   power: Power;
-  undefine(name: string): Promise<void>;
+  /** Deletes the guest's definition, and with `deleteImages` its images in the engine's images directory. */
+  undefine(name: string, deleteImages?: boolean): Promise<void>;
   /** Fetches one entry of the per-guest cache; views call it through useGuestData. */
   fetchGuestData: FetchGuestData;
   /** One New guest dialog's creation, retried as often as the user asks. */
@@ -56,8 +57,8 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
 
     power: powerAction,
 
-    async undefine(name) {
-      await client.invoke('vm:undefine', { name });
+    async undefine(name, deleteImages = false) {
+      await client.invoke('vm:undefine', { name, ...(deleteImages ? { deleteImages } : {}) });
       s().removeVm(name);
     },
 

@@ -13,12 +13,13 @@ export interface CgroupReport {
   features: Omit<HostInfo['features'], 'guests' | 'kvm'>;
 }
 
-export async function probeHost(cgroups: CgroupReport, qemuBinary?: string): Promise<HostInfo> {
+export async function probeHost(cgroups: CgroupReport, imagesDir: string, qemuBinary?: string): Promise<HostInfo> {
   const [qemu, kvm] = await Promise.all([probeQemu({ binary: qemuBinary }), probeKvm()]);
   return {
     cgroup: cgroups.cgroup,
     privileged: cgroups.privileged,
     qemu,
+    imagesDir,
     accel: kvm.accel,
     cpus: availableParallelism(),
     features: {

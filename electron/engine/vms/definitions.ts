@@ -11,6 +11,7 @@ import { readLogTail } from '../qemu/log';
 import { checkExtraDevices } from './acl';
 import type { EngineContext } from './context';
 import { audit } from './audit';
+import { deleteOwnImages, imagesDirOf } from './images';
 import { applyLive } from './live';
 import { definitionFileName } from './store';
 import { changedFields, LIVE_FIELDS } from './tunables';
@@ -92,7 +93,7 @@ export function definitionChannels(ctx: EngineContext) {
       queue.run(definition.name, async () => {
         if (!newDisk) return define(definition);
         checkFree(definition.name);
-        const path = join(ctx.configDir, 'images', newDisk.fileName);
+        const path = join(imagesDirOf(ctx), newDisk.fileName);
         await createImage(path, newDisk.format, newDisk.sizeMiB);
         try {
           return await define({ ...definition, disks: [...definition.disks, { path, format: newDisk.format, readonly: false, bus: newDisk.bus }] });
@@ -133,15 +134,17 @@ export function definitionChannels(ctx: EngineContext) {
         return { info: guests.info(def), live, nextStart: changed.filter((f) => !live.includes(f)) };
       }),
 
-    vmUndefine: ({ name }) =>
+    vmUndefine: ({ name, deleteImages }) =>
       queue.run(name, async () => {
-        guests.def(name);
+        const def = guests.def(name);
         guests.check(name, 'undefine');
         store.remove(name);
         guests.forget(name);
         ctx.history.forget(name);
         guests.changed(name);
-        return { name };
+        // After the definition is gone: a failed delete leaves an image, never a guest without its disk.
+        const deletedImages = deleteImages === true ? await deleteOwnImages(ctx, def) : [];
+        return { name, deletedImages };
       }),
 
     vmLog: async ({ name, lines }) => {

@@ -1,5 +1,5 @@
 // Guest lifecycle on this host's real cgroups with real QEMU (TCG) running boot-sector guests.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { VmState } from '../../../shared';
@@ -233,6 +233,31 @@ describeOnHost(['root', 'cgroupV1', 'qemu'], 'guest lifecycle (real cgroups, rea
     });
     expect(existsSync(join(images, 'half.qcow2'))).toBe(false);
     await expect(t.engine.vmGet({ name: 'half' })).rejects.toMatchObject({ code: 'NO_DOMAIN' });
+  });
+
+  it('deleting a guest with its images takes only what cgvirt made: files directly in its images directory', async () => {
+    const images = join(t.dirs.configDir, 'images');
+    const outside = t.image('halt', 'outside.img');
+    const lure = join(images, 'lure.img'); // a link in the images directory to a file outside it
+    symlinkSync(outside, lure);
+    const made = await t.engine.vmCreate({
+      definition: t.guest('doomed', 'halt', { disks: [{ path: outside }, { path: lure }] }),
+      newDisk: { fileName: 'doomed.qcow2', format: 'qcow2', sizeMiB: 8, bus: 'virtio' },
+    });
+    expect(made.definition.disks).toHaveLength(3);
+    const own = realpathSync(join(images, 'doomed.qcow2'));
+    const gone = await t.engine.vmUndefine({ name: 'doomed', deleteImages: true });
+    expect(gone).toEqual({ name: 'doomed', deletedImages: [own] });
+    expect(existsSync(join(images, 'doomed.qcow2'))).toBe(false);
+    expect(existsSync(outside)).toBe(true);
+    expect(existsSync(lure)).toBe(true);
+    // Without asking, nothing is deleted.
+    await t.engine.vmCreate({
+      definition: t.guest('kept', 'halt', { disks: [] }),
+      newDisk: { fileName: 'kept.qcow2', format: 'qcow2', sizeMiB: 8, bus: 'virtio' },
+    });
+    expect(await t.engine.vmUndefine({ name: 'kept' })).toEqual({ name: 'kept', deletedImages: [] });
+    expect(existsSync(join(images, 'kept.qcow2'))).toBe(true);
   });
 
   it('50 start/destroy cycles leave no cgroup directory, fd or process behind', async () => {
