@@ -55,6 +55,20 @@ describe('guest list', () => {
     expect(screen.getByText('0 of 2')).toBeTruthy();
   });
 
+  it('sorts by a column when its header is pressed, and back the other way on a second press', async () => {
+    await renderWithEngine(<App kind="web" />, new EngineDouble([guest('a', 'shutoff'), guest('b', 'running', { shares: 4096 }), guest('c', 'running')]));
+    const order = () => screen.getAllByRole('option').map((o) => o.getAttribute('aria-label'));
+    const sortBy = (name: string) => within(screen.getByRole('group', { name: 'Sort guests by' })).getByRole('button', { name: new RegExp(`^${name}`) });
+    expect(order()).toEqual(['a', 'b', 'c']);
+    fireEvent.click(sortBy('Priority'));
+    expect(order()).toEqual(['b', 'a', 'c']);
+    expect(sortBy('Priority').getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(sortBy('State'));
+    expect(order()).toEqual(['b', 'c', 'a']);
+    fireEvent.click(sortBy('State'));
+    expect(order()).toEqual(['a', 'b', 'c']); // stopped first now; guests in the same state stay in name order
+  });
+
   it('says "1 guest", not "1 guests"', async () => {
     await renderWithEngine(<App kind="web" />, new EngineDouble([guest('only', 'shutoff')]));
     expect(screen.getByText('1 guest')).toBeTruthy();

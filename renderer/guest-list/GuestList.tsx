@@ -3,6 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { formatCpuPercent, formatMiB } from '../model/format';
+import { SORT_KEYS, sortGuests, type SortKey, type SortOrder } from '../model/guest-order';
 import { formatMultiplier } from '../model/priority-scale';
 import { useApp, useAppStore } from '../store/context';
 import { offlineReason } from '../store/slices/connection';
@@ -11,6 +12,7 @@ import { StateBadge } from '../ui/StateBadge';
 import { Sparkline } from './Sparkline';
 
 const ROW_HEIGHT = 40;
+const SORT_LABEL: Record<SortKey, string> = { name: 'Name', state: 'State', cpu: 'CPU', priority: 'Priority', memory: 'Memory' };
 const EMPTY: readonly number[] = [];
 
 const GuestRow = memo(function GuestRow({ name, id, top, onPick }: { name: string; id: string; top: number; onPick: (n: string) => void }) {
@@ -61,11 +63,18 @@ export function GuestList() {
   const selected = useApp((s) => s.selected);
   const store = useAppStore();
   const [filter, setFilter] = useState('');
+  const [order, setOrder] = useState<SortOrder>({ key: 'name', descending: false });
   const deferredFilter = useDeferredValue(filter);
+  // Sorting by CPU follows the ticks; by anything else it changes only when the guests do.
+  const stats = useApp((s) => (order.key === 'cpu' ? s.stats : null));
+  const vms = useApp((s) => s.vms);
+  const fetched = useApp((s) => s.fetched);
   const shown = useMemo(() => {
     const q = deferredFilter.trim().toLowerCase();
-    return q ? names.filter((n) => n.toLowerCase().includes(q)) : names;
-  }, [names, deferredFilter]);
+    const kept = q ? names.filter((n) => n.toLowerCase().includes(q)) : names;
+    return sortGuests(kept, order, (n) => ({ vm: vms[n], cpuPercent: stats?.[n]?.cpuPercent, shares: currentShares({ vms, fetched }, n) }));
+  }, [names, deferredFilter, order, stats, vms, fetched]);
+  const sortBy = (key: SortKey) => setOrder((o) => ({ key, descending: o.key === key ? !o.descending : key === 'cpu' || key === 'priority' }));
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -121,12 +130,20 @@ export function GuestList() {
           {shown.length === names.length ? `${names.length} ${names.length === 1 ? 'guest' : 'guests'}` : `${shown.length} of ${names.length}`}
         </span>
       </div>
-      <div className="guest-list__header" aria-hidden="true">
-        <span>Name</span>
-        <span>State</span>
-        <span>CPU</span>
-        <span>Priority</span>
-        <span>Memory</span>
+      <div className="guest-list__header" role="group" aria-label="Sort guests by">
+        {SORT_KEYS.map((key) => (
+          <button
+            key={key}
+            type="button"
+            className="guest-list__sort"
+            aria-pressed={order.key === key}
+            title={`Sort by ${SORT_LABEL[key].toLowerCase()}`}
+            onClick={() => sortBy(key)}
+          >
+            {SORT_LABEL[key]}
+            {order.key === key && <span aria-hidden="true">{order.descending ? ' ▼' : ' ▲'}</span>}
+          </button>
+        ))}
       </div>
       <div
         ref={scrollRef}
