@@ -25,4 +25,23 @@ describe('modal dialogs', () => {
     expect(document.activeElement).toBe(button);
     root.remove();
   });
+
+  it('after a failed create the dialog still closes on Escape, and Tab leads back into it when the focus fell out', async () => {
+    const engine = new EngineDouble([]);
+    await renderWithEngine(<App kind="web" />, engine, { asPage: true });
+    fireEvent.click(screen.getAllByRole('button', { name: /New/ })[0]!);
+    const dialog = screen.getByRole('dialog', { name: 'New guest' });
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Name' }), { target: { value: 'x' } });
+    fireEvent.click(within(dialog).getByRole('radio', { name: 'No disk' }));
+    engine.failNext('vm:create', 'OPERATION_FAILED', 'the disk is full');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Create and start' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toContain('the disk is full');
+    // The Create button was disabled while it worked: the focus fell to the page.
+    document.body.focus();
+    fireEvent.keyDown(document.body, { key: 'Tab' });
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(document.body, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    document.getElementById('root')!.remove();
+  });
 });

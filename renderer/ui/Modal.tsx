@@ -1,9 +1,14 @@
 // A modal dialog: rendered over the page, the rest of the page inert (unreachable by Tab, hidden from screen readers)
-// while it is open, Escape closes it, and focus returns where it was.
+// while it is open, Escape closes it, and focus returns where it was. Escape and Tab are heard on the whole document,
+// not only inside the box: a button disabled while it works drops the focus to the page, and after a failure the
+// dialog must still close with Escape and Tab must lead back into it.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 
-let openCount = 0;
+/** The open dialogs' boxes, the topmost last: only it answers the keys. */
+const open: HTMLElement[] = [];
+
+const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [tabindex="0"]';
 
 function setPageInert(inert: boolean) {
   const root = document.getElementById('root');
@@ -31,14 +36,27 @@ export function Modal({ title, onClose, children, className, alert, describedBy 
 
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
-    openCount++;
-    setPageInert(true);
     const box = boxRef.current;
-    const first = box?.querySelector<HTMLElement>('[data-autofocus]') ?? box?.querySelector<HTMLElement>('input, select, textarea, button');
-    (first ?? box)?.focus();
+    if (!box) return;
+    open.push(box);
+    setPageInert(true);
+    const first = box.querySelector<HTMLElement>('[data-autofocus]') ?? box.querySelector<HTMLElement>('input, select, textarea, button');
+    (first ?? box).focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (open[open.length - 1] !== box) return;
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        onCloseRef.current();
+      } else if (e.key === 'Tab' && !box.contains(document.activeElement)) {
+        e.preventDefault();
+        (box.querySelector<HTMLElement>(FOCUSABLE) ?? box).focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
     return () => {
-      openCount--;
-      if (openCount === 0) setPageInert(false);
+      document.removeEventListener('keydown', onKey);
+      open.splice(open.indexOf(box), 1);
+      if (open.length === 0) setPageInert(false);
       before?.focus?.();
     };
   }, []);
@@ -53,12 +71,6 @@ export function Modal({ title, onClose, children, className, alert, describedBy 
         aria-labelledby={titleId}
         aria-describedby={describedBy}
         tabIndex={-1}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.stopPropagation();
-            onCloseRef.current();
-          }
-        }}
       >
         <h2 id={titleId} className="modal__title">
           {title}
