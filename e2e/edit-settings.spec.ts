@@ -26,7 +26,7 @@ test('memory, vCPUs and disk edited from the Settings tab take effect at the nex
   const panel = page.getByRole('tabpanel');
   await panel.getByLabel('Memory (MiB)').fill('');
   // An empty field is "required", not 0; the error sits beside the field and Apply waits.
-  await expect(panel.getByText(/memoryMiB must be a number/)).toBeVisible();
+  await expect(panel.getByText('Memory (MiB) must be a number, not undefined')).toBeVisible();
   await expect(panel.getByRole('button', { name: 'Apply' })).toBeDisabled();
   await panel.getByLabel('Memory (MiB)').fill('48');
   await panel.getByLabel('vCPUs').fill('2');

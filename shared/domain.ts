@@ -4,10 +4,12 @@ import { guestNameSchema, quoteName } from './names';
 
 const encoder = new TextEncoder();
 
-const intIn = (what: string, min: number, max: number) =>
-  z.number({ error: (i) => `${what} must be a number, not ${typeOfInput(i.input)}` }).refine((v) => Number.isInteger(v) && v >= min && v <= max, {
-    error: (i) => `${what} '${String(i.input)}' must be an integer in range [${min}, ${max}]`,
-  });
+/** Whole numbers in a range, with one message for each way to miss: a fraction is not "out of range". */
+const intIn = (what: string, min: number, max: number, range = `an integer in range [${min}, ${max}]`) =>
+  z
+    .number({ error: (i) => `${what} must be a number, not ${typeOfInput(i.input)}` })
+    .refine((v) => Number.isInteger(v), { error: (i) => `${what} '${String(i.input)}' must be a whole number` })
+    .refine((v) => v >= min && v <= max, { error: (i) => `${what} '${String(i.input)}' must be ${range}` });
 
 export const typeOfInput = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
@@ -54,11 +56,7 @@ export const cpusetSchema = z.string().regex(/^\d{1,4}(-\d{1,4})?(,\d{1,4}(-\d{1
   error: (i) => `cpuset '${quoteName(String(i.input))}' must be a CPU list like '0', '0-1' or '0,2-3'`,
 });
 
-export const cpuSharesSchema = z
-  .number({ error: (i) => `shares must be a number, not ${typeOfInput(i.input)}` })
-  .refine((v) => Number.isInteger(v) && v >= CPU_SHARES.min && v <= CPU_SHARES.max, {
-    error: (i) => `shares '${String(i.input)}' must be in range [${CPU_SHARES.min}, ${CPU_SHARES.max}]`,
-  });
+export const cpuSharesSchema = intIn('shares', CPU_SHARES.min, CPU_SHARES.max, `in range [${CPU_SHARES.min}, ${CPU_SHARES.max}]`);
 export const cpuPeriodSchema = intIn('period', CPU_PERIOD_US.min, CPU_PERIOD_US.max);
 /** The CFS quota in µs; absent means unlimited. */
 export const cpuQuotaSchema = intIn('quota', CPU_QUOTA_US.min, CPU_QUOTA_US.max);

@@ -3,6 +3,7 @@
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { CPU_SHARES, DISK_FORMATS, GUEST_LIMITS, definitionInputSchema, guestNameProblem, imageFileNameSchema, type DefinitionInput } from '../../shared';
 import { formatMultiplier } from '../model/priority-scale';
+import { inUserWords } from '../model/user-words';
 import { useActions, useApp } from '../store/context';
 import type { CreateStep, DiskPlan } from '../store/workflows/create-guest';
 import { DiskFormatSelect } from '../ui/DiskFormatSelect';
@@ -99,7 +100,7 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const key = issue.path[0] === 'disks' ? 'path' : String(issue.path[0] ?? 'form');
-        p[key] ??= issue.message;
+        p[key] ??= inUserWords(issue.message);
       }
     }
     if (disk === 'new') {

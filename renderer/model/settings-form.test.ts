@@ -15,7 +15,7 @@ describe('the Settings form', () => {
 
   it('reads an empty number as not given (required), never as 0, and an empty pinning or limit as none', () => {
     const draft = { ...draftOf(def), memoryMiB: '', cpuset: ' ', memoryLimitMiB: '' };
-    expect(draftProblems(def, draft).memoryMiB).toMatch(/must be a number/);
+    expect(draftProblems(def, draft).memoryMiB).toBe('Memory (MiB) must be a number, not undefined');
     const change = changeOf(def, { ...draft, memoryMiB: '64' });
     expect(change.cpu).toEqual({ shares: 2048 });
     expect(change.memoryLimitMiB).toBeUndefined();

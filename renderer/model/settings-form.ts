@@ -1,6 +1,7 @@
 // The Settings tab's form as data: the text the user types for each setting, the definition change it means, and
 // the schema's words for what is wrong, per field, under the names the window uses (not the API's field names).
 import { definitionInputSchema, type Definition, type DefinitionInput, type DISK_FORMATS } from '../../shared';
+import { inUserWords } from './user-words';
 
 type DiskFormat = (typeof DISK_FORMATS)[number];
 
@@ -69,7 +70,7 @@ export function draftProblems(def: Definition, draft: SettingsDraft): Partial<Re
   for (const issue of parsed.error.issues) {
     const [first, , sub] = issue.path;
     const field: keyof SettingsDraft = first === 'cpu' ? 'cpuset' : first === 'disks' && sub === 'path' ? 'disks' : (first as keyof SettingsDraft);
-    out[field] ??= issue.message;
+    out[field] ??= inUserWords(issue.message);
   }
   return out;
 }
