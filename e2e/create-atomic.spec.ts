@@ -3,21 +3,13 @@
 // not a usable image is refused when the guest is defined, in words that say which field and why.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { connectWsClient } from '../testing/ws-client';
 import { expect, test } from './fixtures';
-
-async function fillNewGuest(page: Page, name: string) {
-  await page.getByRole('button', { name: 'New', exact: true }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Name', { exact: true }).fill(name);
-  await dialog.getByLabel('Memory (MiB)').fill('32');
-  return dialog;
-}
+import { openNewGuest } from './guest-ui';
 
 test('a reload right after Create leaves a whole guest or nothing: no image without its guest', async ({ page, served }) => {
   await page.goto(served.url);
-  const dialog = await fillNewGuest(page, 'quick');
+  const dialog = await openNewGuest(page, 'quick');
   await dialog.getByLabel('Create a new empty image').check();
   await dialog.getByLabel('Start the guest after creating it').uncheck();
   await dialog.getByRole('button', { name: 'Create', exact: true }).click();
@@ -43,7 +35,7 @@ test('a reload right after Create leaves a whole guest or nothing: no image with
 
 test('a disk path that is not a usable image is refused at define, naming the field and why', async ({ page, served }) => {
   await page.goto(served.url);
-  const dialog = await fillNewGuest(page, 'bad-path');
+  const dialog = await openNewGuest(page, 'bad-path');
   await dialog.getByLabel('Use an existing image').check();
   await dialog.getByLabel('Image path').fill('/nonexistent/cgvirt-e2e/disk.img');
   await dialog.getByLabel('Start the guest after creating it').uncheck();

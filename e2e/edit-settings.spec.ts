@@ -1,20 +1,15 @@
 // A guest can be fixed after it was made: its memory, vCPUs and disk are edited in the Settings tab, the tab says
 // they take effect at the next start, and the next start's QEMU has them (its command line, read from /proc).
 import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import { connectWsClient } from '../testing/ws-client';
 import { expect, test } from './fixtures';
-
-const row = (page: Page, name: string) => page.getByRole('listbox', { name: 'Guests' }).getByRole('option', { name, exact: true });
+import { openNewGuest, row } from './guest-ui';
 
 test('memory, vCPUs and disk edited from the Settings tab take effect at the next start', async ({ page, served }) => {
   const first = served.image('halt', 'first.img');
   const second = served.image('halt', 'second.img');
   await page.goto(served.url);
-  await page.getByRole('button', { name: 'New', exact: true }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Name', { exact: true }).fill('edit');
-  await dialog.getByLabel('Memory (MiB)').fill('32');
+  const dialog = await openNewGuest(page, 'edit');
   await dialog.getByLabel('Use an existing image').check();
   await dialog.getByLabel('Image path').fill(first);
   await dialog.getByLabel('Start the guest after creating it').uncheck();

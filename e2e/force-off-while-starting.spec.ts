@@ -1,17 +1,12 @@
 // A start that hangs (a QEMU stopped with SIGSTOP before its monitor answers: the stand-in of testing/hanging-qemu.ts
 // for guests named hang…) can be stopped from the window: Force off is offered while the guest is starting, and it
 // kills the stuck process and removes its group. Then the guest starts again like any other.
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-
-const row = (page: Page, name: string) => page.getByRole('listbox', { name: 'Guests' }).getByRole('option', { name, exact: true });
+import { openNewGuest, row } from './guest-ui';
 
 test('Force off stops a guest stuck in starting, and leaves no group behind', async ({ page, served }) => {
   await page.goto(served.url);
-  await page.getByRole('button', { name: 'New', exact: true }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Name', { exact: true }).fill('hang-1');
-  await dialog.getByLabel('Memory (MiB)').fill('32');
+  const dialog = await openNewGuest(page, 'hang-1');
   await dialog.getByLabel('Use an existing image').check();
   await dialog.getByLabel('Image path').fill(served.image('halt', 'hang-1.img'));
   await dialog.getByLabel('Start the guest after creating it').uncheck();

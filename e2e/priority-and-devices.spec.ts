@@ -6,6 +6,7 @@
 // force both off. Each step is photographed in light and dark.
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { row } from './guest-ui';
 
 async function snap(page: Page, info: TestInfo, step: string) {
   for (const colorScheme of ['light', 'dark'] as const) {
@@ -27,8 +28,6 @@ async function createGuest(page: Page, name: string, imagePath: string) {
   await dialog.getByRole('button', { name: 'Create and start' }).click();
   await expect(dialog).toBeHidden();
 }
-
-const row = (page: Page, name: string) => page.getByRole('listbox', { name: 'Guests' }).getByRole('option', { name, exact: true });
 
 test('two guests: priority 2× writes cpu.shares 2048 and, on two CPUs, each still gets a whole one; /dev/urandom denied live; force off cleans up', async ({
   page,

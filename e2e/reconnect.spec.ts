@@ -3,8 +3,8 @@
 // the figures are marked stale and every action is disabled and says why.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { openNewGuest, row } from './guest-ui';
 
-const row = (page: Page, name: string) => page.getByRole('listbox', { name: 'Guests' }).getByRole('option', { name, exact: true });
 /** How many samples the guest's sparkline draws. */
 const samples = (page: Page, name: string) =>
   row(page, name)
@@ -17,10 +17,7 @@ test('serve restarts with the page open: it reconnects by itself, with the same 
   served,
 }) => {
   await page.goto(served.url);
-  await page.getByRole('button', { name: 'New', exact: true }).click();
-  const dialog = page.getByRole('dialog');
-  await dialog.getByLabel('Name', { exact: true }).fill('keep');
-  await dialog.getByLabel('Memory (MiB)').fill('32');
+  const dialog = await openNewGuest(page, 'keep');
   await dialog.getByLabel('Use an existing image').check();
   await dialog.getByLabel('Image path').fill(served.image('spin', 'keep.img'));
   await dialog.getByLabel('Start the guest after creating it').check();

@@ -29,8 +29,8 @@ export const imageFileNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{
   error: 'image file name must be 1 to 128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
 });
 
-/** A new empty image for a guest being created: made in the engine's images directory, added as its last disk. */
-export const newDiskSchema = z.strictObject({
+/** A new empty image in the engine's images directory: its file name, format and size. */
+const newImageFields = {
   fileName: imageFileNameSchema,
   format: z.enum(DISK_FORMATS),
   sizeMiB: z
@@ -38,8 +38,10 @@ export const newDiskSchema = z.strictObject({
     .int()
     .min(1)
     .max(16 * 1024 * 1024),
-  bus: z.enum(DISK_BUSES).default('virtio'),
-});
+};
+
+/** A new empty image for a guest being created, added as its last disk. */
+export const newDiskSchema = z.strictObject({ ...newImageFields, bus: z.enum(DISK_BUSES).default('virtio') });
 
 const vmUpdateResultSchema = z.object({
   info: vmInfoSchema,
@@ -116,15 +118,7 @@ export const channels = {
     response: z.array(aclEntrySchema),
   },
   'storage:create': {
-    request: z.strictObject({
-      fileName: imageFileNameSchema,
-      format: z.enum(DISK_FORMATS),
-      sizeMiB: z
-        .number()
-        .int()
-        .min(1)
-        .max(16 * 1024 * 1024),
-    }),
+    request: z.strictObject(newImageFields),
     response: z.object({ path: z.string() }),
   },
 } as const;
