@@ -49,6 +49,17 @@ describe('device checklist', () => {
     expect(screen.getByText('Not applied yet: deny /dev/urandom')).toBeTruthy();
   });
 
+  it('keeps unapplied edits when the user looks at another guest and comes back', async () => {
+    const { rerender } = await setup();
+    fireEvent.click(box('/dev/urandom'));
+    rerender(<DevicesTab name="db" />);
+    await screen.findByRole('checkbox', { name: '/dev/net/tun' });
+    expect(screen.getByText('No unapplied changes.')).toBeTruthy();
+    rerender(<DevicesTab name="web" />);
+    expect(await screen.findByText('Not applied yet: deny /dev/urandom')).toBeTruthy();
+    expect(box('/dev/urandom').checked).toBe(false);
+  });
+
   it('searches the other host devices by path, description or major:minor', async () => {
     await setup();
     const search = screen.getByRole('searchbox', { name: 'Search host devices' });
@@ -64,6 +75,8 @@ describe('device checklist', () => {
 
   it('applies to the running guest and shows what changed live', async () => {
     const { engine } = await setup();
+    // The notice says changes wait for Apply here (the priority slider applies as it is released).
+    expect(screen.getByText(/Applied changes reach the running guest at once/)).toBeTruthy();
     fireEvent.click(box('/dev/urandom'));
     fireEvent.click(box('/dev/net/tun'));
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));

@@ -3,7 +3,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { isTransient } from '../../../shared';
 import { draftChanges, groupDevices, isDefaultPath, normalizeDraft, type DeviceDraft } from '../../model/device-groups';
-import { useActions, useApp } from '../../store/context';
+import { useActions, useApp, useAppStore } from '../../store/context';
 import { HOST_KEY } from '../../store/slices/fetched';
 import { offlineReason } from '../../store/slices/connection';
 import { useGuestData } from '../../store/use-guest-data';
@@ -32,9 +32,16 @@ export function DevicesTab({ name }: { name: string }) {
   // Keyed by content: a vm:changed for anything else (a state change) must not throw away unapplied edits.
   const savedKey = JSON.stringify(normalizeDraft({ extra: savedExtra ?? [], omitDefaults: savedOmit ?? [] }));
   const saved = useMemo<DeviceDraft>(() => JSON.parse(savedKey) as DeviceDraft, [savedKey]);
-  const [draft, setDraft] = useState<DeviceDraft>(saved);
+  // Unapplied edits live in the store, per guest: switching to another guest and back keeps them.
+  const kept = useApp((s) => s.deviceDrafts[name]);
+  const store = useAppStore();
+  const draft = kept ?? saved;
+  const setDraft = (next: DeviceDraft | ((d: DeviceDraft) => DeviceDraft)) => {
+    const value = typeof next === 'function' ? next(draft) : next;
+    const change = draftChanges(saved, value);
+    store.getState().setDeviceDraft(name, change.allow.length + change.deny.length > 0 ? value : null);
+  };
   const [result, setResult] = useState<DevicesOutcome | null>(null);
-  useEffect(() => setDraft(saved), [saved]);
   useEffect(() => setResult(null), [name]);
   // The Apply button disables itself once applied; the result takes the keyboard focus instead of the page body.
   const resultRef = useRef<HTMLDivElement>(null);
@@ -44,7 +51,10 @@ export function DevicesTab({ name }: { name: string }) {
 
   const [apply, applyState] = useAction(async () => {
     const outcome = await actions.applyDevices(name, draft);
-    if (outcome) setResult(outcome);
+    if (outcome) {
+      store.getState().setDeviceDraft(name, null);
+      setResult(outcome);
+    }
   });
 
   if (!vm) return null;
@@ -71,7 +81,7 @@ export function DevicesTab({ name }: { name: string }) {
 
   return (
     <div className="tab-body devices-tab">
-      <ScopeNotice state={vm.state} id={scopeId} />
+      <ScopeNotice state={vm.state} id={scopeId} onApply />
       {unavailable && <p className="unavailable">Device access control is unavailable on this host: {unavailable}</p>}
       {loadError && (
         <p className="field-error" role="alert">

@@ -108,6 +108,7 @@ export const guestsSlice: SliceCreator<GuestsSlice> = (set, get) => ({
         history: without(s.history, name),
         marks: without(s.marks, name),
         fetched: fetchedWithout(s.fetched, name),
+        deviceDrafts: without(s.deviceDrafts, name),
       };
     }),
 });
