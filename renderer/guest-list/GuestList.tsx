@@ -67,12 +67,15 @@ export function GuestList() {
   const deferredFilter = useDeferredValue(filter);
   // Sorting by CPU follows the ticks; by anything else it changes only when the guests do.
   const stats = useApp((s) => (order.key === 'cpu' ? s.stats : null));
-  const vms = useApp((s) => s.vms);
-  const fetched = useApp((s) => s.fetched);
+  // The list (1000 rows) follows only what its order reads: sorted by name, no guest or fetch update redraws it.
+  const vms = useApp((s) => (order.key === 'name' ? null : s.vms));
+  const fetched = useApp((s) => (order.key === 'priority' ? s.fetched : null));
   const shown = useMemo(() => {
     const q = deferredFilter.trim().toLowerCase();
     const kept = q ? names.filter((n) => n.toLowerCase().includes(q)) : names;
-    return sortGuests(kept, order, (n) => ({ vm: vms[n], cpuPercent: stats?.[n]?.cpuPercent, shares: currentShares({ vms, fetched }, n) }));
+    if (!vms) return sortGuests(kept, order, () => ({ vm: undefined, cpuPercent: undefined, shares: 0 }));
+    const sched = { vms, fetched: fetched ?? { sched: {} } };
+    return sortGuests(kept, order, (n) => ({ vm: vms[n], cpuPercent: stats?.[n]?.cpuPercent, shares: currentShares(sched, n) }));
   }, [names, deferredFilter, order, stats, vms, fetched]);
   const sortBy = (key: SortKey) => setOrder((o) => ({ key, descending: o.key === key ? !o.descending : key === 'cpu' || key === 'priority' }));
 
