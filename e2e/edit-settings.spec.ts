@@ -3,18 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { connectWsClient } from '../testing/ws-client';
 import { expect, test } from './fixtures';
-import { openNewGuest, row } from './guest-ui';
+import { createFromImage, forceOff, row } from './guest-ui';
 
 test('memory, vCPUs and disk edited from the Settings tab take effect at the next start', async ({ page, served }) => {
   const first = served.image('halt', 'first.img');
   const second = served.image('halt', 'second.img');
   await page.goto(served.url);
-  const dialog = await openNewGuest(page, 'edit');
-  await dialog.getByLabel('Use an existing image').check();
-  await dialog.getByLabel('Image path').fill(first);
-  await dialog.getByLabel('Start the guest after creating it').uncheck();
-  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect(dialog).toBeHidden();
+  await createFromImage(page, 'edit', first, { start: false });
 
   await row(page, 'edit').click();
   await page.getByRole('tab', { name: 'Settings' }).click();
@@ -42,10 +37,5 @@ test('memory, vCPUs and disk edited from the Settings tab take effect at the nex
   } finally {
     await client.close();
   }
-  await page.getByRole('button', { name: 'Force off', exact: true }).click();
-  await page
-    .getByRole('alertdialog')
-    .getByRole('button', { name: /Force off/ })
-    .click();
-  await expect(row(page, 'edit')).toContainText(/shut off/i);
+  await forceOff(page, 'edit');
 });

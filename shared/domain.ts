@@ -42,6 +42,17 @@ export const devicePathSchema = z.string().superRefine((p, ctx) => {
 export const DISK_FORMATS = ['raw', 'qcow2'] as const;
 export const DISK_BUSES = ['virtio', 'ide', 'scsi'] as const;
 
+/** What each bus can do with a running guest (measured on QEMU 7.2 with a guest that runs no OS): the engine's rule and the window's words. */
+export const BUS_HOTPLUG: Record<(typeof DISK_BUSES)[number], { attach: boolean; detachWithoutGuest: boolean; note: string }> = {
+  virtio: {
+    attach: true,
+    detachWithoutGuest: false,
+    note: 'virtio-blk is a PCI device: unplugging it needs the guest OS to answer the ACPI eject request',
+  },
+  scsi: { attach: true, detachWithoutGuest: true, note: 'SCSI disks on the virtio-scsi controller unplug without the guest' },
+  ide: { attach: false, detachWithoutGuest: false, note: 'the IDE buses of the pc machine do not support hot-plugging' },
+};
+
 export const diskSchema = z.strictObject({
   path: hostPathSchema,
   format: z.enum(DISK_FORMATS).default('raw'),
@@ -135,6 +146,8 @@ export const vmInfoSchema = z.object({
   cgroups: z.record(z.string(), z.string()).optional(),
   /** Fields of the definition changed while running that take effect at the next start. */
   pending: z.array(z.string()).optional(),
+  /** The disks the running QEMU has, when they differ from the definition's (a live-only attach or detach). */
+  liveDisks: z.array(diskSchema).optional(),
 });
 export type VmInfo = z.infer<typeof vmInfoSchema>;
 

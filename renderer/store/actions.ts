@@ -8,6 +8,7 @@ import { applyDevices, type ApplyDevices } from './workflows/apply-devices';
 import { applyPriority, type ApplyPriority } from './workflows/apply-priority';
 import { applySettings, type ApplySettings } from './workflows/apply-settings';
 import { guestCreation, type GuestCreation } from './workflows/create-guest';
+import { diskActions, type DiskActions } from './workflows/disks';
 import { fetchGuestData, type FetchGuestData } from './workflows/fetch-guest-data';
 import { power, type Power } from './workflows/power';
 
@@ -25,6 +26,8 @@ export interface Actions {
   applyDevices: ApplyDevices;
   /** Any other settings (a tunable's control, memory, autostart): vm:update with the changed fields. */
   applySettings: ApplySettings;
+  /** A running guest's disks, changed at once. */
+  disks: DiskActions;
 }
 
 export function createActions(client: ApiClient, store: AppStore): Actions {
@@ -67,5 +70,6 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
     applyPriority: applyPriority(client, store),
     applyDevices: applyDevices(client, store),
     applySettings: applySettings(client, store),
+    disks: diskActions(client, store),
   };
 }

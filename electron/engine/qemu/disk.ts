@@ -1,9 +1,9 @@
 // How one guest disk is described to QEMU: node names and device ids derived from its path, the `blockdev-add` and
-// `device_add` arguments (the same JSON goes on the command line), and what each bus allows. User paths only ever
+// `device_add` arguments (the same JSON goes on the command line); what each bus allows is shared (BUS_HOTPLUG). User paths only ever
 // travel as JSON string values, never inside a comma-separated option.
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { quoteName, type Disk } from '../../../shared';
+import { BUS_HOTPLUG, quoteName, type Disk } from '../../../shared';
 
 export type DiskBus = Disk['bus'];
 /** QEMU's protocol driver for the disk's path: a regular file, or a host block device (`host_device`). */
@@ -14,16 +14,7 @@ export const SCSI_CONTROLLER_ID = 'scsi0';
 /** The i440fx machine has two IDE buses with two units each. */
 export const IDE_SLOTS = 4;
 
-/** What each bus can do with a running guest, measured on QEMU 7.2 with a guest that runs no OS. */
-export const BUS_HOTPLUG: Record<DiskBus, { attach: boolean; detachWithoutGuest: boolean; note: string }> = {
-  virtio: {
-    attach: true,
-    detachWithoutGuest: false,
-    note: 'virtio-blk is a PCI device: unplugging it needs the guest OS to answer the ACPI eject request',
-  },
-  scsi: { attach: true, detachWithoutGuest: true, note: 'SCSI disks on the virtio-scsi controller unplug without the guest' },
-  ide: { attach: false, detachWithoutGuest: false, note: 'the IDE buses of the pc machine do not support hot-plugging' },
-};
+export { BUS_HOTPLUG };
 
 export interface DiskIds {
   /** The format node (raw/qcow2) that devices attach to; `blockdev-del` of it also removes the protocol node. */

@@ -85,6 +85,7 @@ export class GuestTable {
       pid: r.process.pid,
       ...(r.group ? { cgroups: r.group.paths() } : {}),
       ...(pending.length ? { pending } : {}),
+      ...(pending.includes('disks') ? { liveDisks: r.live.disks } : {}),
     };
   }
 

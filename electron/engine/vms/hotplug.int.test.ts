@@ -40,6 +40,7 @@ describeOnHost(['root', 'cgroupV1', 'qemu', 'loop'], 'disk hot-plug (real QEMU, 
     expect(await blockFiles()).toContain(loop);
     expect(vm.definition.disks.map((d) => d.path)).not.toContain(loop); // live only
     expect(vm.pending).toContain('disks');
+    expect(vm.liveDisks?.map((d) => d.path)).toContain(loop); // what QEMU has, for the window to show
     const entry = (await t.engine.devicesGet({ name: 'hp' })).find((e) => e.path === loop);
     expect(entry).toMatchObject({ source: 'disk', live: true, config: false });
   });

@@ -1,14 +1,16 @@
 // The guest's settings, editable after it was made: memory, vCPUs, CPU pinning, memory limit, autostart and its disks.
 // Applied through vm:update: what the running guest can take now (pinning, the memory limit) is in effect at once,
-// the rest from its next start, and the tab says which; changes still waiting for a start are listed.
+// the rest from its next start, and the tab says which; changes still waiting for a start are listed. A running
+// guest's disks are not part of the form: they are attached and detached at once (LiveDisks).
 import { useEffect, useId, useMemo, useState } from 'react';
-import { GUEST_LIMITS, isTransient } from '../../../shared';
+import { GUEST_LIMITS, isLive, isTransient } from '../../../shared';
 import { changeOf, draftOf, draftProblems, labelsOf, sameDraft, type SettingsDraft } from '../../model/settings-form';
 import { useActions, useApp } from '../../store/context';
 import { offlineReason } from '../../store/slices/connection';
 import { DiskFormatSelect } from '../../ui/DiskFormatSelect';
 import { Field } from '../../ui/Field';
 import { useAction } from '../../ui/use-action';
+import { LiveDisks } from './LiveDisks';
 
 export function SettingsTab({ name }: { name: string }) {
   const vm = useApp((s) => s.vms[name]);
@@ -18,7 +20,7 @@ export function SettingsTab({ name }: { name: string }) {
   const id = useId();
 
   const saved = useMemo(() => (vm ? draftOf(vm.definition) : null), [vm]);
-  const [draft, setDraft] = useState<SettingsDraft | null>(saved);
+  const [typed, setDraft] = useState<SettingsDraft | null>(saved);
   const [result, setResult] = useState<string | null>(null);
   // A change pushed by the engine (another window, or this one's apply) replaces the form unless it was edited.
   const [edited, setEdited] = useState(false);
@@ -28,7 +30,8 @@ export function SettingsTab({ name }: { name: string }) {
 
   const [apply, applyState] = useAction(async (next: SettingsDraft) => {
     if (!vm) return;
-    const outcome = await actions.applySettings(name, changeOf(vm.definition, next));
+    const { disks, ...rest } = changeOf(vm.definition, next);
+    const outcome = await actions.applySettings(name, isLive(vm.state) ? rest : { ...rest, disks });
     setEdited(false);
     if (!outcome) return;
     const live = labelsOf(outcome.live.filter((f) => f !== 'autostart'));
@@ -40,7 +43,10 @@ export function SettingsTab({ name }: { name: string }) {
     );
   });
 
-  if (!vm || !draft || !saved) return null;
+  if (!vm || !typed || !saved) return null;
+  // While the guest runs, its disks belong to LiveDisks: the form holds the saved ones, so it never undoes an attach.
+  const live = isLive(vm.state);
+  const draft = live ? { ...typed, disks: saved.disks } : typed;
   const problems = draftProblems(vm.definition, draft);
   const dirty = !sameDraft(draft, saved);
   const edit = (change: Partial<SettingsDraft>) => {
@@ -130,32 +136,36 @@ export function SettingsTab({ name }: { name: string }) {
         <label htmlFor={`${id}-autostart`}>Start this guest when cgvirt starts</label>
       </span>
 
-      <fieldset className="fieldset" disabled={locked}>
-        <legend className="field-label">Disks</legend>
-        {draft.disks.length === 0 && <p className="hint">No disks.</p>}
-        {draft.disks.map((d, i) => (
-          <div key={i} className="form-grid">
-            <Field id={`${id}-disk-${i}`} label={`Disk ${i + 1} path`} error={i === 0 ? problems.disks : undefined}>
-              <input
-                id={`${id}-disk-${i}`}
-                className="input input--wide"
-                value={d.path}
-                spellCheck={false}
-                onChange={(e) => setDisk(i, { path: e.currentTarget.value })}
-              />
-            </Field>
-            <Field id={`${id}-disk-${i}-format`} label={`Disk ${i + 1} format`}>
-              <DiskFormatSelect id={`${id}-disk-${i}-format`} value={d.format} onChange={(format) => setDisk(i, { format })} />
-            </Field>
-            <button type="button" className="button" onClick={() => edit({ disks: draft.disks.filter((_, k) => k !== i) })}>
-              Remove disk {i + 1}
-            </button>
-          </div>
-        ))}
-        <button type="button" className="button" onClick={() => edit({ disks: [...draft.disks, { path: '', format: 'raw' }] })}>
-          Add a disk
-        </button>
-      </fieldset>
+      {live ? (
+        <LiveDisks vm={vm} locked={locked} />
+      ) : (
+        <fieldset className="fieldset" disabled={locked}>
+          <legend className="field-label">Disks</legend>
+          {draft.disks.length === 0 && <p className="hint">No disks.</p>}
+          {draft.disks.map((d, i) => (
+            <div key={i} className="form-grid">
+              <Field id={`${id}-disk-${i}`} label={`Disk ${i + 1} path`} error={i === 0 ? problems.disks : undefined}>
+                <input
+                  id={`${id}-disk-${i}`}
+                  className="input input--wide"
+                  value={d.path}
+                  spellCheck={false}
+                  onChange={(e) => setDisk(i, { path: e.currentTarget.value })}
+                />
+              </Field>
+              <Field id={`${id}-disk-${i}-format`} label={`Disk ${i + 1} format`}>
+                <DiskFormatSelect id={`${id}-disk-${i}-format`} value={d.format} onChange={(format) => setDisk(i, { format })} />
+              </Field>
+              <button type="button" className="button" onClick={() => edit({ disks: draft.disks.filter((_, k) => k !== i) })}>
+                Remove disk {i + 1}
+              </button>
+            </div>
+          ))}
+          <button type="button" className="button" onClick={() => edit({ disks: [...draft.disks, { path: '', format: 'raw' }] })}>
+            Add a disk
+          </button>
+        </fieldset>
+      )}
 
       {applyState.error && (
         <p className="field-error" role="alert">
