@@ -1,32 +1,7 @@
 // Keyboard only: create and start a guest and change its priority without touching the mouse. Reading the DOM to see
 // where focus is, is the test's eyes; every action is a key press.
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-
-/** The accessible name of the focused element, roughly as a screen reader would read it. */
-const focusedName = (page: Page) =>
-  page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (!el) return '';
-    const labelled = el.getAttribute('aria-labelledby');
-    const byId = labelled
-      ? labelled
-          .split(' ')
-          .map((id) => document.getElementById(id)?.textContent ?? '')
-          .join(' ')
-      : '';
-    const label = (el as HTMLInputElement).labels?.[0]?.textContent ?? '';
-    return (el.getAttribute('aria-label') || byId || label || el.textContent || '').trim();
-  });
-
-/** Presses Tab until the focused element's name matches, as a keyboard user would. */
-async function tabTo(page: Page, name: RegExp, max = 60) {
-  for (let i = 0; i < max; i++) {
-    if (name.test(await focusedName(page))) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${name} (focus is on '${await focusedName(page)}')`);
-}
+import { focusedName, tabTo } from './keys';
 
 test('create, start and re-prioritize a guest with the keyboard alone', async ({ page, served }, info) => {
   const image = served.image('halt', 'kbd.img');

@@ -1,6 +1,7 @@
 // Disks of a guest: attach and detach, live (hot-plug, ACL first, see hotplug.ts) and/or in the stored definition.
 import { operationInvalid, quoteName, resolveScope, type ChannelApi } from '../../../shared';
 import type { EngineContext } from './context';
+import { audit, scopeWords } from './audit';
 import { checkOnHost } from './definitions';
 import { attachDiskLive, detachDiskLive } from './hotplug';
 
@@ -20,6 +21,7 @@ export function diskChannels(ctx: EngineContext) {
         if (s.config) checkOnHost(ctx, next);
         if (s.live) await attachDiskLive(r!, disk);
         if (s.config) await store.save(next);
+        audit(ctx, name, `disk ${disk.path} attached (${disk.bus}${disk.readonly ? ', read-only' : ''}), ${scopeWords(s)}`);
         guests.changed(name);
         return guests.info(guests.def(name));
       }),
@@ -35,6 +37,7 @@ export function diskChannels(ctx: EngineContext) {
         }
         if (s.live) await detachDiskLive(r!, path);
         if (s.config) await store.save({ ...def, disks: def.disks.filter((d) => d.path !== path) });
+        audit(ctx, name, `disk ${path} detached from ${[s.live && 'the running guest', s.config && 'the definition'].filter(Boolean).join(' and ')}`);
         guests.changed(name);
         return guests.info(guests.def(name));
       }),

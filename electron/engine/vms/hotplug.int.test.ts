@@ -50,6 +50,10 @@ describeOnHost(['root', 'cgroupV1', 'qemu', 'loop'], 'disk hot-plug (real QEMU, 
     expect(await blockFiles()).not.toContain(loop);
     expect(devicesList()).not.toContain(rule);
     expect((await t.engine.vmGet({ name: 'hp' })).pending).toBeUndefined();
+    // The Log tab's trail says what was done, and where.
+    const trail = async () => (await t.engine.vmLog({ name: 'hp', lines: 200 })).lines.join('\n');
+    await expect.poll(trail).toContain(`disk ${loop} attached (scsi), in effect now, not saved`);
+    await expect.poll(trail).toContain(`disk ${loop} detached from the running guest`);
   });
 
   it('live and config together: the definition keeps the disk', async () => {

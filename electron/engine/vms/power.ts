@@ -1,7 +1,7 @@
 // Power actions on a guest: start (confined from its first instruction, see lifecycle.ts), the ACPI button, force
 // off, pause, resume, reset. Which state allows which action is shared/guest-state.ts's to say.
 import { operationFailed, type ChannelApi } from '../../../shared';
-import { appendLogLine } from '../qemu/log';
+import { audit } from './audit';
 import type { EngineContext } from './context';
 import { startGuest } from './lifecycle';
 import type { RunningGuest } from './running';
@@ -51,7 +51,7 @@ export function powerChannels(ctx: EngineContext) {
       queue.run(name, async () => {
         const r = guests.require(name, 'shutdown');
         await r.qmp.execute('system_powerdown');
-        await appendLogLine(r.logPath, 'ACPI power button pressed (shutdown requested)').catch(() => undefined);
+        audit(ctx, name, 'ACPI power button pressed (shutdown requested)');
         return infoOf(name);
       }),
 
@@ -76,6 +76,7 @@ export function powerChannels(ctx: EngineContext) {
         const r = guests.require(name, 'pause');
         await r.qmp.execute('stop');
         guests.moveTo(r, 'paused');
+        audit(ctx, name, 'paused');
         return infoOf(name);
       }),
 
@@ -84,6 +85,7 @@ export function powerChannels(ctx: EngineContext) {
         const r = guests.require(name, 'resume');
         await r.qmp.execute('cont');
         guests.moveTo(r, 'running');
+        audit(ctx, name, 'resumed');
         return infoOf(name);
       }),
 
@@ -91,6 +93,7 @@ export function powerChannels(ctx: EngineContext) {
       queue.run(name, async () => {
         const r = guests.require(name, 'reboot');
         await r.qmp.execute('system_reset');
+        audit(ctx, name, 'reset (reboot)');
         return infoOf(name);
       }),
   } satisfies Partial<ChannelApi>;
