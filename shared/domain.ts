@@ -1,26 +1,10 @@
 import { z } from 'zod';
 import { CPU_PERIOD_US, CPU_QUOTA_US, CPU_SHARES, DEFAULT_DEVICE_PATHS, GUEST_LIMITS } from './constants';
 import { guestNameSchema, quoteName } from './names';
+import { checkHardware, hardwareFields } from './hardware';
+import { hostPathSchema, intIn } from './values';
 
-const encoder = new TextEncoder();
-
-/** Whole numbers in a range, with one message for each way to miss: a fraction is not "out of range". */
-const intIn = (what: string, min: number, max: number, range = `an integer in range [${min}, ${max}]`) =>
-  z
-    .number({ error: (i) => `${what} must be a number, not ${typeOfInput(i.input)}` })
-    .refine((v) => Number.isInteger(v), { error: (i) => `${what} '${String(i.input)}' must be a whole number` })
-    .refine((v) => v >= min && v <= max, { error: (i) => `${what} '${String(i.input)}' must be ${range}` });
-
-export const typeOfInput = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-
-/** An absolute host path: QEMU and stat(2) get it as one argument, so anything but NUL is a legal file name. */
-export const hostPathSchema = z.string().superRefine((p, ctx) => {
-  let why: string | null = null;
-  if (!p.startsWith('/')) why = 'it is not absolute';
-  else if (p.includes('\u0000')) why = 'it contains NUL';
-  else if (encoder.encode(p).length > GUEST_LIMITS.pathMaxBytes) why = `it is longer than ${GUEST_LIMITS.pathMaxBytes} bytes`;
-  if (why) ctx.addIssue({ code: 'custom', message: `path '${quoteName(p)}' is not allowed: ${why}` });
-});
+export { hostPathSchema, typeOfInput } from './values';
 
 /** A device node the user may allow: under /dev, no `.`/`..` segment, so what is checked is what is opened. */
 export const devicePathSchema = z.string().superRefine((p, ctx) => {
@@ -103,11 +87,17 @@ const definitionFields = {
   memoryLimitMiB: intIn('memoryLimitMiB', GUEST_LIMITS.memoryMiB.min, 16 * GUEST_LIMITS.memoryMiB.max).optional(),
   devices: deviceSettingsSchema.default({ extra: [], omitDefaults: [] }),
   autostart: z.boolean().default(false),
+  /** A VGA card and QEMU's VNC server on the guest's own unix socket: the Console tab's screen. */
   vnc: z.boolean().default(false),
+  ...hardwareFields,
 };
 
 /** Rules that need more than one field; the same for define, update and the stored file. */
-function checkDefinition(d: { disks: { path: string }[]; memoryMiB: number; memoryLimitMiB?: number | undefined }, ctx: z.RefinementCtx) {
+function checkDefinition(
+  d: { disks: { path: string }[]; memoryMiB: number; memoryLimitMiB?: number | undefined } & Parameters<typeof checkHardware>[0],
+  ctx: z.RefinementCtx,
+) {
+  checkHardware(d, ctx);
   const seen = new Set<string>();
   d.disks.forEach((disk, i) => {
     if (seen.has(disk.path)) {

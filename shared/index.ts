@@ -4,6 +4,7 @@ export * from './channels';
 export * from './constants';
 export * from './devices';
 export * from './domain';
+export * from './hardware';
 export * from './errors';
 export * from './event-listeners';
 export * from './events';

@@ -41,6 +41,10 @@ export function guest(name: string, state: VmState, over: { shares?: number; dis
       devices: { extra: [], omitDefaults: [] },
       autostart: false,
       vnc: false,
+      cdroms: [],
+      boot: { order: ['disk', 'cdrom'] },
+      nics: [],
+      accel: 'auto',
     },
     state,
   };

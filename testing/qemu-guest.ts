@@ -24,7 +24,7 @@ export function newTestDir(): TestDir {
   const dir = mkdtempSync(join(tmpdir(), 'cgvirt-qemu-'));
   return {
     dir,
-    paths: { qmpSocket: join(dir, 'qmp.sock'), pidfile: join(dir, 'qemu.pid'), vncSocket: join(dir, 'vnc.sock') },
+    paths: { qmpSocket: join(dir, 'qmp.sock'), pidfile: join(dir, 'qemu.pid'), vncSocket: join(dir, 'vnc.sock'), serialSocket: join(dir, 'serial.sock') },
     logPath: join(dir, 'guest.log'),
     bootImage: writeBootImage(dir, 'halt'),
     remove: () => rmSync(dir, { recursive: true, force: true }),

@@ -26,6 +26,10 @@ export const FIELD_LABEL: Record<Exclude<keyof Definition, 'name' | 'uuid'>, str
   devices: 'device access',
   autostart: 'autostart',
   vnc: 'display',
+  cdroms: 'CD-ROM drives',
+  boot: 'boot',
+  nics: 'network',
+  accel: 'accelerator',
 };
 
 export const labelsOf = (fields: readonly string[]) => fields.map((f) => FIELD_LABEL[f as keyof typeof FIELD_LABEL] ?? f);

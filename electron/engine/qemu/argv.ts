@@ -2,6 +2,7 @@
 // name and our own runtime paths go into comma-separated options with QEMU's comma doubling.
 import { invalidArg, operationFailed, type Accel, type Definition } from '../../../shared';
 import { blockdevArgs, deviceArgs, disksProblem, SCSI_CONTROLLER_ID } from './disk';
+import { bootIndexes, hardwareArgs, ideProblem, SERIAL_CHARDEV_ID } from './hardware';
 import type { RuntimePaths } from './runtime-files';
 
 export { blockDevicePaths, blockdevArgs, BUS_HOTPLUG, deviceArgs, diskIds, diskProblem, disksProblem, SCSI_CONTROLLER_ID } from './disk';
@@ -44,11 +45,12 @@ function checkSocketPath(what: string, path: string): void {
 
 /** The arguments after the QEMU binary. Throws INVALID_ARG for a disk layout QEMU cannot run. */
 export function buildArgv({ definition: d, accel, paths, blockDevices = new Set() }: ArgvInput): string[] {
-  const problem = disksProblem(d.disks);
+  const problem = disksProblem(d.disks) ?? ideProblem(d);
   if (problem) throw invalidArg(problem);
   if (d.vnc && !paths.vncSocket) throw new Error('buildArgv: the definition enables VNC but no vncSocket path was given');
   checkSocketPath('QMP socket', paths.qmpSocket);
   if (d.vnc) checkSocketPath('VNC socket', paths.vncSocket!);
+  if (paths.serialSocket) checkSocketPath('serial socket', paths.serialSocket);
 
   const argv = [
     '-name',
@@ -83,15 +85,26 @@ export function buildArgv({ definition: d, accel, paths, blockDevices = new Set(
     // -nodefaults drops the VGA card; without one a VNC client only sees "display not initialized".
     argv.push('-vnc', `unix:${qemuOptValue(paths.vncSocket!)}`, '-device', json({ driver: 'VGA', id: 'video0' }));
   }
+  if (paths.serialSocket) {
+    // The guest's first serial port; the engine holds the one connection and fans it out to viewers.
+    argv.push(
+      '-chardev',
+      `socket,id=${SERIAL_CHARDEV_ID},path=${qemuOptValue(paths.serialSocket)},server=on,wait=off`,
+      '-serial',
+      `chardev:${SERIAL_CHARDEV_ID}`,
+    );
+  }
+  const boot = bootIndexes(d);
   let ideIndex = 0;
   d.disks.forEach((disk, i) => {
     argv.push('-blockdev', json(blockdevArgs(disk, blockDevices.has(disk.path) ? 'host_device' : 'file')));
     const placement = {
-      ...(i === 0 ? { bootindex: 1 } : {}),
+      ...(i === 0 && boot.disk !== undefined ? { bootindex: boot.disk } : {}),
       ...(disk.bus === 'ide' ? { ideIndex: ideIndex++ } : {}),
     };
     argv.push('-device', json(deviceArgs(disk, placement)));
   });
+  argv.push(...hardwareArgs(d));
   // Stopped before the first guest instruction: the engine checks the cgroup and applies limits, then sends `cont`.
   argv.push('-S');
   return argv;

@@ -7,10 +7,12 @@ export interface RuntimePaths {
   pidfile: string;
   /** Required when the definition enables VNC. */
   vncSocket?: string;
+  /** The first serial port's socket (absent in the status of a guest started before serial consoles existed). */
+  serialSocket?: string;
 }
 
-/** Removes the QMP socket, pidfile and VNC socket; a file already gone is fine. */
+/** Removes the QMP socket, pidfile, VNC and serial sockets; a file already gone is fine. */
 export async function removeRuntimeFiles(paths: RuntimePaths): Promise<void> {
-  const files = [paths.qmpSocket, paths.pidfile, ...(paths.vncSocket ? [paths.vncSocket] : [])];
+  const files = [paths.qmpSocket, paths.pidfile, ...(paths.vncSocket ? [paths.vncSocket] : []), ...(paths.serialSocket ? [paths.serialSocket] : [])];
   await Promise.all(files.map((f) => rm(f, { force: true })));
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CgvirtError, CPU_SHARES, operationInvalid, quoteName, type ChannelApi, type Definition, type ParsedRequestOf } from '../../../shared';
 import { checkCpuset } from '../cgroup/cpulist';
 import { disksProblem } from '../qemu/disk';
+import { ideProblem } from '../qemu/hardware';
 import { createImage } from '../qemu/img';
 import { readLogTail } from '../qemu/log';
 import { checkExtraDevices } from './acl';
@@ -17,33 +18,57 @@ import { definitionFileName } from './store';
 import { changedFields, LIVE_FIELDS } from './tunables';
 
 /**
- * What a disk path must be, checked when a definition names it (not only when QEMU opens it at start): an existing
- * regular file or block device the engine can read (and write, unless the disk is read-only).
+ * What a host path a definition names must be, checked on define (not only when QEMU opens it at start): an existing
+ * regular file (or, for a disk, a block device) the engine can read, and write unless `write` is false.
  */
-function diskPathProblem(disk: Definition['disks'][number], index: number): string | null {
-  const at = `disks[${index}].path '${quoteName(disk.path)}'`;
+function pathProblem(at: string, path: string, { block, write }: { block: boolean; write: boolean }): string | null {
+  const where = `${at} '${quoteName(path)}'`;
   let st;
   try {
-    st = statSync(disk.path);
+    st = statSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? `${at} does not exist` : `${at} cannot be read (${code ?? (e as Error).message})`;
+    return code === 'ENOENT' ? `${where} does not exist` : `${where} cannot be read (${code ?? (e as Error).message})`;
   }
-  if (!st.isFile() && !st.isBlockDevice()) {
-    const what = st.isDirectory() ? 'a directory' : 'neither a file nor a block device';
-    return `${at} is ${what}: a disk is an image file or a block device`;
+  if (!st.isFile() && !(block && st.isBlockDevice())) {
+    const what = st.isDirectory() ? 'a directory' : block ? 'neither a file nor a block device' : 'not a regular file';
+    return `${where} is ${what}: ${block ? 'a disk is an image file or a block device' : 'it must be a regular file'}`;
   }
   try {
-    accessSync(disk.path, disk.readonly ? constants.R_OK : constants.R_OK | constants.W_OK);
+    accessSync(path, write ? constants.R_OK | constants.W_OK : constants.R_OK);
   } catch {
-    return `${at} cannot be ${disk.readonly ? 'read' : 'read and written'} by cgvirt${disk.readonly ? '' : ' (mark the disk read-only if that is meant)'}`;
+    return `${where} cannot be ${write ? 'read and written' : 'read'} by cgvirt${write && block ? ' (mark the disk read-only if that is meant)' : ''}`;
   }
   return null;
 }
 
-/** Checks what only this host can tell: disk paths and buses, extra nodes present, CPUs that exist. */
+/** Every host path of the definition with its problem, first one first: disks, CD-ROM media, kernel and initrd. */
+function pathsProblem(def: Definition): string | null {
+  const problems = [
+    ...def.disks.map((d, i) => pathProblem(`disks[${i}].path`, d.path, { block: true, write: !d.readonly })),
+    ...def.cdroms.map((c, i) => (c.path ? pathProblem(`cdroms[${i}].path`, c.path, { block: false, write: false }) : null)),
+    def.boot.kernel ? pathProblem('boot.kernel.kernel', def.boot.kernel.kernel, { block: false, write: false }) : null,
+    def.boot.kernel?.initrd ? pathProblem('boot.kernel.initrd', def.boot.kernel.initrd, { block: false, write: false }) : null,
+  ];
+  return problems.find((p) => p !== null) ?? null;
+}
+
+/** Ports below 1024 are the kernel's privileged ports: only a root engine's QEMU may bind them. */
+function forwardsProblem(def: Definition): string | null {
+  if (process.getuid?.() === 0) return null;
+  for (const [n, nic] of def.nics.entries()) {
+    for (const [i, f] of nic.forwards.entries()) {
+      if (f.hostPort < 1024) {
+        return `nics[${n}].forwards[${i}].hostPort ${f.hostPort} is a privileged port (below 1024) and this engine does not run as root; use 1024-65535`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Checks what only this host can tell: paths, buses, ports, extra nodes present, CPUs that exist. */
 export function checkOnHost(ctx: EngineContext, def: Definition): void {
-  const problem = def.disks.map(diskPathProblem).find((p) => p !== null) ?? disksProblem(def.disks);
+  const problem = pathsProblem(def) ?? disksProblem(def.disks) ?? ideProblem(def) ?? forwardsProblem(def);
   if (problem) throw new CgvirtError('INVALID_ARG', problem);
   checkExtraDevices(def.devices.extra);
   if (def.cpu.cpuset && ctx.cgroups.detection.controllers.cpuset.usable) {

@@ -7,10 +7,12 @@
 // Any failure tears down everything made so far, in reverse, and the error names the step.
 import { CgvirtError, CPU_SHARES, isCgvirtError, type Definition } from '../../../shared';
 import type { CgroupHierarchy, GuestGroup } from '../cgroup';
-import { probeKvm } from '../host/kvm';
+import { accelFor } from '../host/kvm';
+import { checkForwardPorts } from '../host/ports';
 import { requireQemu } from '../host/qemu';
 import { buildArgv } from '../qemu/argv';
 import { blockDevicePaths, disksProblem } from '../qemu/disk';
+import { ideProblem } from '../qemu/hardware';
 import { describeExit, launchQemu, stopQemu, waitForQmp, type ExitStatus } from '../qemu/launch';
 import { appendLogLine, readLogTail } from '../qemu/log';
 import { readProcStartTime } from '../qemu/proc';
@@ -84,10 +86,11 @@ export async function startGuest(ctx: LifecycleContext, def: Definition, signal?
   try {
     const qemu = await step('find QEMU', () => requireQemu({ binary: ctx.qemuBinary }));
     await step('check disks', () => {
-      const problem = disksProblem(def.disks);
+      const problem = disksProblem(def.disks) ?? ideProblem(def);
       if (problem) throw new CgvirtError('INVALID_ARG', problem);
     });
-    const { accel } = await probeKvm();
+    const accel = await step('choose accelerator', () => accelFor(def.name, def.accel));
+    await step('check ports', () => checkForwardPorts(def));
     const paths = ctx.runtime.paths(def.uuid, def.vnc);
     await removeRuntimeFiles(paths); // leftovers of a run that ended while no engine watched
     undo.push(() => removeRuntimeFiles(paths));

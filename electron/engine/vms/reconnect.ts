@@ -33,7 +33,12 @@ export async function reconnect(ctx: LifecycleContext, definitionOf: (uuid: stri
   }
   for (const s of statuses) {
     const def = definitionOf(s.uuid);
-    const paths = { qmpSocket: s.qmpSocket, pidfile: s.pidfile, ...(s.vncSocket ? { vncSocket: s.vncSocket } : {}) };
+    const paths = {
+      qmpSocket: s.qmpSocket,
+      pidfile: s.pidfile,
+      ...(s.vncSocket ? { vncSocket: s.vncSocket } : {}),
+      ...(s.serialSocket ? { serialSocket: s.serialSocket } : {}),
+    };
     if (await stillThatQemu(s)) {
       if (!def) {
         // A QEMU we started but whose definition is gone: not ours to kill or to hide; leave it and say so.

@@ -114,7 +114,7 @@ export class RunningGuest {
     return this.status.shares;
   }
   get paths(): RuntimePaths {
-    const { qmpSocket, pidfile, vncSocket } = this.status;
-    return { qmpSocket, pidfile, ...(vncSocket ? { vncSocket } : {}) };
+    const { qmpSocket, pidfile, vncSocket, serialSocket } = this.status;
+    return { qmpSocket, pidfile, ...(vncSocket ? { vncSocket } : {}), ...(serialSocket ? { serialSocket } : {}) };
   }
 }

@@ -18,6 +18,7 @@ export const runtimeStatusSchema = z.object({
   qmpSocket: z.string(),
   pidfile: z.string(),
   vncSocket: z.string().optional(),
+  serialSocket: z.string().optional(),
   logPath: z.string(),
   startedAt: z.string(),
   /** The cpu_shares last set live (a v2 host stores a lossy weight; see cgroup/cpu-weight.ts). */
@@ -107,6 +108,7 @@ export class RuntimeDir {
       qmpSocket: join(this.dir, `${uuid}.qmp`),
       pidfile: join(this.dir, `${uuid}.pid`),
       ...(vnc ? { vncSocket: join(this.dir, `${uuid}.vnc`) } : {}),
+      serialSocket: join(this.dir, `${uuid}.serial`),
     };
   }
 
