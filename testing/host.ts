@@ -3,6 +3,7 @@
 // No test-runner import here: vitest suites use ./describe-on-host, Playwright specs call `missing` directly.
 import { existsSync, readFileSync } from 'node:fs';
 import { onPath } from '../scripts/on-path.mjs';
+import { findGrubRescueIso, findKernel, findStaticBusybox, GRUB_RESCUE_ISO } from './real-os';
 
 export const STRICT = process.env.CGVIRT_STRICT === '1';
 
@@ -21,6 +22,11 @@ export const host = {
   qemu: () => (onPath('qemu-system-x86_64') ? null : 'qemu-system-x86_64 (Debian package qemu-system-x86)'),
   qemuImg: () => (onPath('qemu-img') ? null : 'qemu-img (Debian package qemu-utils)'),
   chromium: () => (existsSync('/usr/bin/chromium') ? null : '/usr/bin/chromium (Debian package chromium)'),
+  // Real guests (testing/real-os.ts): a kernel + busybox initramfs guest with a NIC, and a CD-ROM boot into GRUB.
+  linuxKernel: () => (findKernel() ? null : 'a Linux kernel /boot/vmlinuz-* with its /lib/modules dir (Debian package linux-image-amd64)'),
+  busybox: () => (findStaticBusybox() ? null : 'a static /bin/busybox (Debian package busybox-static)'),
+  grubIso: () => (findGrubRescueIso() ? null : `${GRUB_RESCUE_ISO} (Debian package grub-rescue-pc)`),
+  cpio: () => (onPath('cpio') ? null : 'cpio (Debian package cpio)'),
   loop: () => (existsSync('/dev/loop-control') && onPath('losetup') ? null : 'loop devices (/dev/loop-control and losetup)'),
 } as const;
 export type HostCapability = keyof typeof host;
