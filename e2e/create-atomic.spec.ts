@@ -36,15 +36,17 @@ test('a reload right after Create leaves a whole guest or nothing: no image with
 test('a disk path that is not a usable image is refused at define, naming the field and why', async ({ page, served }) => {
   await page.goto(served.url);
   const dialog = await openNewGuest(page, 'bad-path');
-  await dialog.getByLabel('Use an existing image').check();
+  await dialog.getByLabel('Import an existing disk image').check();
   await dialog.getByLabel('Image path').fill('/nonexistent/cgvirt-e2e/disk.img');
   await dialog.getByLabel('Start the guest after creating it').uncheck();
   await dialog.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect(dialog.getByRole('alert')).toHaveText("Could not create the guest: disks[0].path '/nonexistent/cgvirt-e2e/disk.img' does not exist");
+  // The engine's refusal beside the field it names, under the field's label, and the focus on it.
+  await expect(dialog.getByText("Image path '/nonexistent/cgvirt-e2e/disk.img' does not exist")).toBeVisible();
+  await expect(dialog.getByLabel('Image path')).toBeFocused();
   // Nothing was made; the same name is still free, and a directory is refused too.
   await dialog.getByLabel('Image path').fill(served.dirs.root);
   await dialog.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect(dialog.getByRole('alert')).toContainText('is a directory: a disk is an image file or a block device');
+  await expect(dialog.getByText(/^Image path '.*' is a directory: a disk is an image file or a block device$/)).toBeVisible();
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('option', { name: 'bad-path', exact: true })).toHaveCount(0);
 });

@@ -1,5 +1,5 @@
 // What the specs do to the window again and again: find a guest's row, open the New guest dialog with a name, make a
-// guest from an existing image, force a guest off.
+// guest by importing an existing image, force a guest off.
 import type { Locator, Page } from '@playwright/test';
 
 export const row = (page: Page, name: string): Locator => page.getByRole('listbox', { name: 'Guests' }).getByRole('option', { name, exact: true });
@@ -13,10 +13,10 @@ export async function openNewGuest(page: Page, name: string): Promise<Locator> {
   return dialog;
 }
 
-/** Creates a guest from an existing image through the New guest dialog, started or not. */
+/** Creates a guest from an existing image ("Import an existing disk image") through the New guest dialog, started or not. */
 export async function createFromImage(page: Page, name: string, image: string, { start }: { start: boolean }): Promise<void> {
   const dialog = await openNewGuest(page, name);
-  await dialog.getByLabel('Use an existing image').check();
+  await dialog.getByLabel('Import an existing disk image').check();
   await dialog.getByLabel('Image path').fill(image);
   await dialog.getByLabel('Start the guest after creating it').setChecked(start);
   await dialog.getByRole('button', { name: start ? 'Create and start' : 'Create', exact: true }).click();

@@ -22,8 +22,8 @@ async function createGuest(page: Page, name: string, { image, start }: { image?:
   await page.keyboard.press('Control+A');
   await page.keyboard.type('32');
   if (image) {
-    await tabTo(page, /^Create a new empty image$/);
-    await page.keyboard.press('ArrowRight'); // → "Use an existing image"
+    await tabTo(page, /^Install from an ISO image$/);
+    await page.keyboard.press('ArrowRight'); // → "Import an existing disk image"
     await tabTo(page, /^Image path$/);
     await page.keyboard.type(image);
   }
@@ -56,7 +56,7 @@ test('every new control is reachable by keyboard, and Escape closes each dialog 
 
   // New guest: a path that is not there fails at Create; the error is shown and Escape still closes the dialog.
   await createGuest(page, 'c-bad', { image: `${image}.missing`, start: false });
-  await expect(page.getByRole('dialog').getByText(/does not exist/)).toBeVisible();
+  await expect(page.getByRole('dialog').getByText(/\.missing' does not exist/)).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('dialog')).toBeHidden();
   await expect(row(page, 'c-bad')).toHaveCount(0);

@@ -15,9 +15,9 @@ test('create, start and re-prioritize a guest with the keyboard alone', async ({
   await tabTo(page, /^Memory \(MiB\)$/);
   await page.keyboard.press('Control+A');
   await page.keyboard.type('32');
-  await tabTo(page, /^Create a new empty image$/);
-  await page.keyboard.press('ArrowRight'); // radio group: → "Use an existing image"
-  expect(await focusedName(page)).toBe('Use an existing image');
+  await tabTo(page, /^Install from an ISO image$/);
+  await page.keyboard.press('ArrowRight'); // radio group: → "Import an existing disk image"
+  expect(await focusedName(page)).toBe('Import an existing disk image');
   await tabTo(page, /^Image path$/);
   await page.keyboard.type(image);
   await tabTo(page, /^Start the guest after creating it$/);

@@ -136,7 +136,7 @@ async function ready() {
     return;
   }
   engine = started;
-  registerIpc(ipcMain, createRouter(started), trusted);
+  registerIpc(ipcMain, createRouter(started), trusted, started);
   forwardEvents(started, (event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, event, payload);
   });

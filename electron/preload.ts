@@ -1,7 +1,10 @@
-// The sandboxed preload: exposes exactly one object, `window.cgvirt` (invoke + on), and nothing of ipcRenderer.
+// The sandboxed preload: defines exactly one object in the page, `window.cgvirt` (invoke, on, openConsole), and gives
+// it nothing of ipcRenderer. `installPageApi` runs in the page's world (see bridge.ts for why), with only the
+// preload's functions as its argument: they cross contextBridge as proxies, everything else is copied.
 import { contextBridge, ipcRenderer } from 'electron';
-import { createBridgeApi } from './bridge';
+import { createBridgeApi, installPageApi, type IsolatedBridge } from './bridge';
 
 const api = createBridgeApi(ipcRenderer);
-// A fresh object literal: only these two functions cross the bridge.
-contextBridge.exposeInMainWorld('cgvirt', { invoke: api.invoke, on: api.on });
+// A fresh object literal: only these three functions cross the bridge.
+const bridge: IsolatedBridge = { invoke: api.invoke, on: api.on, openConsole: api.openConsole };
+contextBridge.executeInMainWorld({ func: installPageApi, args: [bridge] });

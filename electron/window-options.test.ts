@@ -12,10 +12,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createContext, runInContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as electron from '../testing/electron-stand-in';
 import type { FakeEngine } from '../testing/fake-engine';
-import { EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/ipc-channels';
+import { CONSOLE_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL } from './ipc/ipc-channels';
 import { blockNavigation, denyPermissionCheck, denyPermissionRequest, denyWindowOpen, WINDOW_CSP, windowOptions, withCsp } from './window-options';
 
 const options = windowOptions({ preload: '/app/dist/electron/preload.cjs', bounds: { width: 1000, height: 700 }, devTools: false });
@@ -215,10 +216,44 @@ describe('main.ts, run against the Electron stand-in', () => {
     expect(Menu.applicationMenu).toBe(Menu.built[0]);
   });
 
-  it('registers exactly one IPC handler, on the invoke channel, and no ipcMain listener', () => {
+  it('registers exactly one IPC handler, on the invoke channel, and one listener, on the console channel', () => {
     expect(ipcMain.handlers.map((h) => [h.method, h.channel])).toEqual([['handle', INVOKE_CHANNEL]]);
-    expect(ipcMain.registrations).toEqual([]);
-    expect(callNames().filter((c) => c.startsWith('ipcMain.'))).toEqual(['ipcMain.handle']);
+    expect(ipcMain.registrations.map((r) => [r.method, r.event])).toEqual([['on', CONSOLE_CHANNEL]]);
+    expect(callNames().filter((c) => c.startsWith('ipcMain.'))).toEqual(['ipcMain.handle', 'ipcMain.on']);
+  });
+
+  describe('the console listener', () => {
+    type Listener = (event: unknown, ticket: unknown) => void;
+    const listener = () => ipcMain.listenersOf(CONSOLE_CHANNEL)[0] as unknown as Listener;
+    const port = () => {
+      const posted: unknown[] = [];
+      let closed = false;
+      return {
+        posted,
+        closed: () => closed,
+        postMessage: (m: unknown) => posted.push(m),
+        on: () => {},
+        start: () => {},
+        close: () => void (closed = true),
+      };
+    };
+
+    it("hands our page's ticket to the engine and closes the port with the engine's refusal", async () => {
+      const p = port();
+      listener()({ sender: { id: win.webContents.id }, senderFrame: { url: pageUrl, ...win.webContents.mainFrame }, ports: [p] }, 'a-ticket');
+      await vi.waitFor(() => expect(p.closed()).toBe(true));
+      expect(engine.calls.filter((c) => c.method === 'openConsole').map((c) => c.args)).toEqual([['a-ticket']]);
+      expect(p.posted).toEqual([{ kind: 'close', code: 1008, reason: 'the fake engine does not stream consoles' }]);
+    });
+
+    it('closes the port of any other sender without asking the engine', () => {
+      const p = port();
+      const before = engine.calls.length;
+      listener()({ sender: { id: win.webContents.id + 100 }, senderFrame: { url: pageUrl, ...win.webContents.mainFrame }, ports: [p] }, 'a-ticket');
+      expect(p.closed()).toBe(true);
+      expect(p.posted).toEqual([]);
+      expect(engine.calls.length).toBe(before);
+    });
   });
 
   describe('the invoke handler', () => {
@@ -290,19 +325,31 @@ describe('preload.ts, run against the Electron stand-in', () => {
     await import('./preload');
   });
 
-  it('exposes exactly one object, window.cgvirt, with exactly invoke and on', () => {
-    expect(contextBridge.exposed).toHaveLength(1);
-    const [key, api] = contextBridge.exposed[0]!;
-    expect(key).toBe('cgvirt');
-    expect(Object.keys(api as object).sort()).toEqual(['invoke', 'on']);
-    expect(api).toEqual({ invoke: expect.any(Function), on: expect.any(Function) });
-    expect(Object.getPrototypeOf(api)).toBe(Object.prototype);
+  /** The page's world as Electron gives it: the function's source run in a context of its own, with the preload's args. */
+  const pageWorld = () => {
+    expect(contextBridge.executed).toHaveLength(1);
+    const { func, args } = contextBridge.executed[0]!;
+    const world = createContext({ setTimeout, TextEncoder });
+    (runInContext(`(${func.toString()})`, world) as (...a: unknown[]) => void)(...args);
+    return world as { cgvirt?: unknown };
+  };
+
+  it('defines exactly one object in the page, window.cgvirt, with exactly invoke, on and openConsole', () => {
+    expect(contextBridge.exposed).toEqual([]);
+    const [bridge] = contextBridge.executed[0]!.args;
+    expect(Object.keys(bridge as object).sort()).toEqual(['invoke', 'on', 'openConsole']);
+    expect(Object.values(bridge as object).every((v) => typeof v === 'function')).toBe(true);
+    const world = pageWorld();
+    expect(Object.keys(world.cgvirt as object).sort()).toEqual(['invoke', 'on', 'openConsole']);
+    expect(Object.isFrozen(world.cgvirt)).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(world, 'cgvirt')).toMatchObject({ writable: false, configurable: false });
   });
 
-  it('talks on the two cgvirt channels only: invoke on cgvirt:invoke, events from cgvirt:event', async () => {
-    const api = contextBridge.exposed[0]![1] as {
+  it('talks on the three cgvirt channels only: invoke on cgvirt:invoke, events from cgvirt:event, consoles on cgvirt:console', async () => {
+    const api = pageWorld().cgvirt as {
       invoke: (c: string, p: unknown) => Promise<unknown>;
       on: (e: string, l: (p: unknown) => void) => () => void;
+      openConsole: (ticket: string) => { close(): void };
     };
     expect(ipcRenderer.registrations.map((r) => [r.method, r.event])).toEqual([['on', EVENT_CHANNEL]]);
     ipcRenderer.answer = () => ({ ok: true, value: [{ name: 'web' }] });
@@ -312,5 +359,9 @@ describe('preload.ts, run against the Electron stand-in', () => {
     api.on('vm:state', (p) => seen.push(p));
     ipcRenderer.emit(EVENT_CHANNEL, { sender: ipcRenderer }, 'vm:state', { name: 'web', state: 'running' });
     expect(seen).toEqual([{ name: 'web', state: 'running' }]);
+    const ch = api.openConsole('a-ticket');
+    expect(ipcRenderer.posted.map(([c, m, ports]) => [c, m, ports.length])).toEqual([[CONSOLE_CHANNEL, 'a-ticket', 1]]);
+    ch.close();
+    (ipcRenderer.posted[0]![2][0] as { close(): void }).close();
   });
 });

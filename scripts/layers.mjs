@@ -21,7 +21,7 @@ const directlyIn = (folder) => (path) => posix.dirname(path) === folder;
 
 const NODE = 'node:*';
 /** Packages the renderer's components may use; api/, model/ and store/ use fewer. */
-const FRONT_END = ['react', 'react-dom', 'zustand', 'uplot', '@tanstack/react-virtual'];
+const FRONT_END = ['react', 'react-dom', 'zustand', 'uplot', '@tanstack/react-virtual', '@novnc/novnc', '@xterm/xterm', '@xterm/addon-fit'];
 
 /** @type {Layer[]} Most specific first: a path is in the first layer that holds it. */
 export const LAYERS = [
@@ -51,10 +51,18 @@ export const LAYERS = [
     packages: [NODE, 'zod', 'write-file-atomic'],
   },
   {
+    // Guest consoles (tickets, the serial hubs, VNC streams): over the guests of vms/, never imported by them.
+    name: 'engine/consoles',
+    describe: 'electron/engine/consoles/',
+    holds: under('electron/engine/consoles'),
+    may: ['engine/vms', 'engine/qemu', 'engine/host', 'shared'],
+    packages: [NODE, 'zod'],
+  },
+  {
     name: 'engine',
     describe: 'the files directly in electron/engine/',
     holds: directlyIn('electron/engine'),
-    may: ['engine/vms', 'engine/cgroup', 'engine/qemu', 'engine/host', 'shared'],
+    may: ['engine/consoles', 'engine/vms', 'engine/cgroup', 'engine/qemu', 'engine/host', 'shared'],
     packages: [NODE, 'zod'],
   },
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Channel, RequestOf, ResponseOf } from './channels';
 import { wireErrorSchema, type ErrorCode } from './errors';
+import type { ConsoleChannel } from './consoles';
 import type { EventName, EventOf } from './events';
 
 /**
@@ -12,6 +13,8 @@ export interface CgvirtApi {
   invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>>;
   /** Returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
+  /** Opens a console stream with a ticket from `console:ticket` (shared/consoles.ts). */
+  openConsole(ticket: string): ConsoleChannel;
 }
 
 export class ApiError extends Error {

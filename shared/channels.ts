@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { consoleTicketRequestSchema, consoleTicketSchema, mediaRequestSchema } from './consoles';
 import { aclEntrySchema, hostDeviceSchema } from './devices';
 import {
   brokenDefinitionSchema,
@@ -86,6 +87,10 @@ export const channels = {
     request: z.strictObject({ name: guestNameSchema, path: hostPathSchema, flags: scopeFlagsSchema }),
     response: vmInfoSchema,
   },
+  /** Insert or eject a CD-ROM drive's medium: live on a running guest (QMP), and kept in the definition. */
+  'vm:media': { request: mediaRequestSchema, response: vmInfoSchema },
+  /** A one-time ticket to open the guest's screen or serial console as a byte stream (shared/consoles.ts). */
+  'console:ticket': { request: consoleTicketRequestSchema, response: consoleTicketSchema },
   'vm:log': {
     request: z.strictObject({
       name: guestNameSchema,

@@ -1,6 +1,7 @@
 // The contract, imported by both sides. No Node, DOM or Electron import anywhere under shared/.
 export * from './api';
 export * from './channels';
+export * from './consoles';
 export * from './constants';
 export * from './devices';
 export * from './domain';

@@ -291,9 +291,15 @@ export const screen = {
 
 export const contextBridge = {
   exposed: [] as [string, unknown][],
+  /** What `executeInMainWorld` was given: Electron copies `func`'s source into the page's world and calls it there. */
+  executed: [] as { func: (...args: never[]) => unknown; args: unknown[] }[],
   exposeInMainWorld(key: string, api: unknown) {
     record('contextBridge.exposeInMainWorld', [key, api]);
     contextBridge.exposed.push([key, api]);
+  },
+  executeInMainWorld(script: { func: (...args: never[]) => unknown; args?: unknown[] }) {
+    record('contextBridge.executeInMainWorld', [script]);
+    contextBridge.executed.push({ func: script.func, args: script.args ?? [] });
   },
 };
 
@@ -308,6 +314,12 @@ class IpcRendererStandIn extends Recorder {
     record('ipcRenderer.invoke', [channel, ...args]);
     this.invoked.push([channel, ...args]);
     return Promise.resolve(this.answer(channel, ...args));
+  }
+  /** Every postMessage: channel, message and the ports handed over. */
+  readonly posted: [string, unknown, unknown[]][] = [];
+  postMessage(channel: string, message: unknown, transfer: unknown[] = []) {
+    record('ipcRenderer.postMessage', [channel, message, transfer]);
+    this.posted.push([channel, message, transfer]);
   }
 }
 export const ipcRenderer = new IpcRendererStandIn();

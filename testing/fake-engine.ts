@@ -169,6 +169,11 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
     vm: find,
     listenerCount: () => listeners.count,
     on: (event, listener) => listeners.on(event, listener),
+    // No guest streams bytes here: console transports are tested with a stream of their own (or the real engine).
+    async openConsole(ticket) {
+      record('openConsole', [ticket]);
+      throw unsupported('the fake engine does not stream consoles');
+    },
     async close() {
       record('close', []);
       closed = true;

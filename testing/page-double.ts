@@ -1,20 +1,29 @@
 // The page API (`window.cgvirt`) for component tests in jsdom: the real router over the fake engine, so the double
 // validates every payload exactly as the engine's door does and cannot drift from the contract. It records every
 // call as the page made it, and rejects as the real transports do (an ApiError with the engine's code and words).
+// Consoles: the fake engine streams no bytes, so the double hands out console tickets itself (still through the router,
+// which validates the request) and opens each as a ConsoleChannelStandIn the test drives (testing/console-channel-stand-in.ts).
 import {
   ApiError,
   CgvirtError,
+  CONSOLE_TICKET_TTL_MS,
+  isLive,
   methodOf,
+  operationInvalid,
   unwrapResult,
   type CgvirtApi,
   type Channel,
+  type ConsoleChannel,
+  type ConsoleKind,
   type ErrorCode,
   type EventName,
   type EventOf,
   type HostInfo,
+  type RequestOf,
   type VmInfo,
 } from '../shared';
 import { createRouter } from '../electron/ipc/router';
+import { ConsoleChannelStandIn } from './console-channel-stand-in';
 import { createFakeEngine, sampleDevices, type FakeEngine } from './fake-engine';
 import { sampleHostInfo } from './fixtures';
 
@@ -29,11 +38,34 @@ export const testDevices = sampleDevices;
 export class EngineDouble {
   readonly calls: Call[] = [];
   readonly engine: FakeEngine;
+  /** Every console stream the page opened, oldest first. */
+  readonly consoles: ConsoleChannelStandIn[] = [];
   private readonly router;
+  private readonly tickets = new Map<string, { name: string; kind: ConsoleKind }>();
+  private ticketCount = 0;
+  private ticketFault: CgvirtError | null = null;
 
   constructor(vms: VmInfo[]) {
     this.engine = createFakeEngine(vms);
-    this.router = createRouter(this.engine, { logInternal: () => undefined });
+    // The fake engine with one method of the double's own: console tickets, refused as the engine refuses them.
+    const consoleTicket = async ({ name, kind }: RequestOf<'console:ticket'>) => {
+      const fault = this.ticketFault;
+      this.ticketFault = null;
+      if (fault) throw fault;
+      const vm = this.engine.vm(name);
+      if (!isLive(vm.state)) throw operationInvalid(`guest '${name}' is ${vm.state}: its console opens while it runs`);
+      if (kind === 'vnc' && !vm.definition.vnc) throw operationInvalid(`guest '${name}' has no display (vnc is off)`);
+      const ticket = `ticket-${++this.ticketCount}`;
+      this.tickets.set(ticket, { name, kind });
+      return { ticket, expiresInMs: CONSOLE_TICKET_TTL_MS };
+    };
+    const engine = Object.assign(Object.create(this.engine) as FakeEngine, { consoleTicket });
+    this.router = createRouter(engine, { logInternal: () => undefined });
+  }
+
+  /** The newest console stream the page opened (of `kind`, when given). */
+  lastConsole(kind?: ConsoleKind): ConsoleChannelStandIn | undefined {
+    return this.consoles.filter((c) => kind === undefined || c.kind === kind).at(-1);
   }
 
   /** What `vm:broken` answers. */
@@ -46,7 +78,8 @@ export class EngineDouble {
 
   /** The next call on `channel` fails with this error. */
   failNext(channel: Channel, code: ErrorCode, message: string) {
-    this.engine.throwOnce(methodOf(channel), new CgvirtError(code, message));
+    if (channel === 'console:ticket') this.ticketFault = new CgvirtError(code, message);
+    else this.engine.throwOnce(methodOf(channel), new CgvirtError(code, message));
   }
 
   callsTo(channel: Channel): unknown[] {
@@ -72,5 +105,14 @@ export class EngineDouble {
       return unwrapResult(await this.router.handle(channel, structuredClone(payload)));
     },
     on: ((event: EventName, listener: (p: unknown) => void) => this.engine.on(event, listener)) as CgvirtApi['on'],
+    openConsole: (ticket: string): ConsoleChannel => {
+      const t = this.tickets.get(ticket);
+      // A ticket works once, as the engine's do.
+      if (!t) throw new ApiError('OPERATION_INVALID', `console ticket '${ticket}' is unknown, used or expired`);
+      this.tickets.delete(ticket);
+      const channel = new ConsoleChannelStandIn(ticket, t.name, t.kind);
+      this.consoles.push(channel);
+      return channel;
+    },
   };
 }

@@ -2,7 +2,9 @@
 // renderer/). It speaks exactly what a page would: same token, same Origin header, same frames.
 import WebSocket from 'ws';
 import { frameText } from '../electron/ipc/ws-transport';
+import { ByteQueue } from './rfb';
 import {
+  CONSOLE_PATH,
   type Channel,
   EventListeners,
   type EventName,
@@ -103,6 +105,72 @@ export function connectWsClient(pageUrl: string, options: WsClientOptions = {}):
       reject(new Error(`WebSocket refused: HTTP ${res.statusCode}`));
       res.resume();
       socket.terminate();
+    });
+    socket.once('error', (e) => reject(e));
+  });
+}
+
+/** The console WebSocket URL a page at `pageUrl` opens for `ticket` (shared/consoles.ts: CONSOLE_PATH). */
+export function consoleUrlFor(pageUrl: string, ticket: string | null, token?: string | null): string {
+  const page = new URL(pageUrl);
+  const url = new URL(CONSOLE_PATH, page);
+  url.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:';
+  const t = token === undefined ? page.searchParams.get('token') : token;
+  if (t !== null) url.searchParams.set('token', t);
+  if (ticket !== null) url.searchParams.set('ticket', ticket);
+  return url.href;
+}
+
+export interface ConsoleClient {
+  socket: WebSocket;
+  /** Every byte the server sent, in binary frames. */
+  bytes: ByteQueue;
+  /** Resolves with the close frame's code and reason. */
+  closed: Promise<{ code: number; reason: string }>;
+  send(data: string | Uint8Array): void;
+}
+
+/** Why the server refused a console WebSocket: the HTTP status and the one line it wrote. */
+export class ConsoleRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`console WebSocket refused: HTTP ${status}: ${body}`);
+  }
+}
+
+/** Opens a console stream like the page at `pageUrl`; rejects with ConsoleRefused when the server refuses. */
+export function connectConsoleClient(
+  pageUrl: string,
+  ticket: string | null,
+  options: WsClientOptions & { headers?: Record<string, string> } = {},
+): Promise<ConsoleClient> {
+  const socket = new WebSocket(consoleUrlFor(pageUrl, ticket, options.token), {
+    origin: options.origin ?? new URL(pageUrl).origin,
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+  const bytes = new ByteQueue();
+  socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+    if (isBinary) bytes.push(Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => {
+      const r = reason.toString();
+      bytes.end(`closed ${code}: ${r}`);
+      resolve({ code, reason: r });
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve({ socket, bytes, closed, send: (d) => socket.send(d) }));
+    socket.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => {
+        reject(new ConsoleRefused(res.statusCode ?? 0, body.trim()));
+        socket.terminate();
+      });
     });
     socket.once('error', (e) => reject(e));
   });

@@ -1,8 +1,9 @@
 // The engine: every privileged act, behind EngineApi. This file only assembles it — the channel modules (vms/*,
-// host-channels.ts) over one shared context — and runs what happens once per engine: reattaching to guests that
-// outlived the previous one, removing leftover groups, autostart, the stats sampler, and closing.
+// consoles/, host-channels.ts) over one shared context — and runs what happens once per engine: reattaching to guests
+// that outlived the previous one, removing leftover groups, autostart, the stats sampler, and closing.
 import type { ChannelApi } from '../../shared';
 import type { EngineApi } from './api';
+import { consoleModule } from './consoles/consoles';
 import { hostChannels } from './host-channels';
 import { audit } from './vms/audit';
 import type { EngineBase, EngineContext } from './vms/context';
@@ -14,6 +15,7 @@ import { GuestTable } from './vms/guests';
 import { History } from './vms/history';
 import type { LifecycleContext } from './vms/lifecycle';
 import { powerChannels } from './vms/power';
+import { mediaChannels } from './vms/media';
 import { KeyedQueue } from './vms/queue';
 import { reconnect } from './vms/reconnect';
 import type { RunningGuest } from './vms/running';
@@ -46,11 +48,20 @@ export function assembleEngine(p: EngineParts): Engine {
     runtime: p.runtime,
     qemuBinary: p.qemuBinary,
     logPath: logPathIn(p.configDir),
-    beforeCont: hooks?.beforeCont,
   };
-  const guests = new GuestTable(p.store, events, lifecycle, hooks?.onGuest);
+  // The consoles follow every guest the table follows (the table calls this only once the engine is assembled).
+  const guests = new GuestTable(p.store, events, lifecycle, (g) => {
+    consoles.follow(g);
+    hooks?.onGuest?.(g);
+  });
   const history = new History();
   const ctx: EngineContext = { ...base, queue: new KeyedQueue(), guests, events, lifecycle, history };
+  const consoles = consoleModule(ctx);
+  // Before `cont`: the serial console connects first (no boot output lost), then the observers look.
+  lifecycle.beforeCont = async (g) => {
+    await consoles.prepare(g);
+    await hooks?.beforeCont?.(g);
+  };
   const sampler = new StatsSampler(
     () => guests.all().flatMap((r) => (r.group ? [r.group] : [])),
     (tick) => {
@@ -64,6 +75,8 @@ export function assembleEngine(p: EngineParts): Engine {
     ...definitionChannels(ctx),
     ...powerChannels(ctx),
     ...diskChannels(ctx),
+    ...mediaChannels(ctx),
+    ...consoles.channels,
     ...schedChannels(ctx),
     ...deviceChannels(ctx),
   };
@@ -71,6 +84,7 @@ export function assembleEngine(p: EngineParts): Engine {
 
   return {
     ...channels,
+    openConsole: (ticket) => consoles.openConsole(ticket),
     on: (event, listener) => events.on(event, listener),
 
     async init({ autostart = true } = {}) {
@@ -111,6 +125,7 @@ export function assembleEngine(p: EngineParts): Engine {
       closing ??= (async () => {
         sampler.stop();
         await ctx.queue.idle();
+        consoles.close(); // viewers are told the engine stops; the guests keep running
         const released = guests.close(); // from here on an exit is the next engine's to clean up
         events.close();
         await released;

@@ -44,7 +44,7 @@ describe('the IPC registration', () => {
   it('registers exactly one channel, cgvirt:invoke, whose handler checks every message', async () => {
     const engine = createFakeEngine();
     const registered: [string, InvokeListener][] = [];
-    registerIpc({ handle: (channel, listener) => void registered.push([channel, listener]) }, createRouter(engine), () => trusted);
+    registerIpc({ handle: (channel, listener) => void registered.push([channel, listener]), on: () => undefined }, createRouter(engine), () => trusted);
     expect(registered.map(([c]) => c)).toEqual([INVOKE_CHANNEL]);
     const handler = registered[0]![1];
     expect(await handler(ours, 'vm:list', {})).toEqual({ ok: true, value: [] });

@@ -1,10 +1,12 @@
 // The headless web mode's server around one engine: the built renderer over http, the router over a WebSocket at /ws,
-// a random token in the URL. `serve.ts` runs it from the command line; tests and the bench start it in-process.
+// guest consoles over WebSockets at CONSOLE_PATH (console-transport.ts), a random token in the URL. `serve.ts` runs it from the command line; tests and the bench start it in-process.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { CONSOLE_PATH } from '../../shared';
+import { attachConsoleTransport, type ConsoleTransport, type ConsoleTransportOptions } from './console-transport';
 import { contentSecurityPolicy } from './csp';
 import type { EngineApi } from '../engine/api';
 import { createRouter, type Router } from './router';
@@ -26,6 +28,8 @@ export interface WebServerOptions {
   router?: Router;
   /** Per-socket limits of the WebSocket transport; each one absent is WS_LIMITS' (ws-transport.ts). */
   wsLimits?: Pick<WsTransportOptions, 'maxInFlight' | 'maxBuffered'>;
+  /** Per-socket limits of the console WebSockets; each one absent is CONSOLE_LIMITS' (console-transport.ts). */
+  consoleLimits?: Pick<ConsoleTransportOptions, 'maxPayload' | 'maxBuffered'>;
   log?: (line: string) => void;
 }
 
@@ -39,6 +43,7 @@ export interface WebServer {
   readonly host: string;
   readonly port: number;
   readonly transport: WsTransport;
+  readonly consoles: ConsoleTransport;
   /** Closes sockets and the http server; the engine is the caller's to close. */
   close(): Promise<void>;
 }
@@ -126,7 +131,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     engine: options.engine,
     token,
     origins,
+    hosts: [...allowedHosts],
     path: WS_PATH,
+    otherPaths: [CONSOLE_PATH],
+    log,
+  });
+  const consoles = attachConsoleTransport({
+    server,
+    engine: options.engine,
+    token,
+    origins,
+    hosts: [...allowedHosts],
+    maxPayload: options.consoleLimits?.maxPayload,
+    maxBuffered: options.consoleLimits?.maxBuffered,
     log,
   });
 
@@ -140,8 +157,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     host,
     port,
     transport,
+    consoles,
     async close() {
-      await transport.close();
+      await Promise.all([transport.close(), consoles.close()]);
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
     },

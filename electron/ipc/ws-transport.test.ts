@@ -157,6 +157,13 @@ describe('who may connect', () => {
     expect(await upgradeStatus(`/other?token=${server.token}`, { Origin: server.origin })).toBe(404);
   });
 
+  it('refuses a Host the server does not serve (a DNS-rebinding page) at the socket too (421)', async () => {
+    await start();
+    const ws = `/ws?token=${server.token}`;
+    expect(await upgradeStatus(ws, { Origin: server.origin, Host: `rebound.example:${server.port}` })).toBe(421);
+    expect(await upgradeStatus(ws, { Origin: server.origin, Host: `localhost:${server.port}` })).toBe(101);
+  });
+
   it("accepts the page's own origins: the printed one and localhost", async () => {
     await start();
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);

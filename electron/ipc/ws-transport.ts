@@ -18,7 +18,11 @@ export interface WsTransportOptions {
   token: string;
   /** Page origins allowed to connect, compared exactly (`http://127.0.0.1:8080`). */
   origins: readonly string[];
+  /** Host headers answered (`127.0.0.1:8080`), as for the server's pages; absent: any. */
+  hosts?: readonly string[];
   path?: string;
+  /** Paths another transport on the same server upgrades (the consoles'): left to it instead of refused with 404. */
+  otherPaths?: readonly string[];
   /** Largest frame a client may send, bytes; a bigger one closes that socket (1009), nothing else. */
   maxPayload?: number;
   /** Requests one socket may have unanswered at once. */
@@ -51,11 +55,20 @@ export function tokenMatches(given: string | null | undefined, token: string): b
   return timingSafeEqual(a, b);
 }
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 400: 'Bad Request' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  421: 'Misdirected Request',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
 
-/** Answers an upgrade request with a plain HTTP error, before any WebSocket exists. */
-function refuse(socket: Duplex, status: number, why: string) {
-  const body = `${why}\n`;
+/** Answers an upgrade request with a plain HTTP error, before any WebSocket exists; `why` is one line. */
+export function refuseUpgrade(socket: Duplex, status: number, why: string): void {
+  if (socket.destroyed) return;
+  const body = `${why.replace(/\s+/g, ' ')}\n`;
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
@@ -75,27 +88,59 @@ function encode(frame: WsServerFrame): string {
   }
 }
 
+/** Who may upgrade, the same for every WebSocket of the server: the token, the page's origin, a Host we serve. */
+export interface UpgradeGate {
+  token: string;
+  origins: ReadonlySet<string>;
+  /** Absent: any Host header. */
+  hosts?: ReadonlySet<string> | undefined;
+}
+
+export function upgradeGate(options: { token: string; origins: readonly string[]; hosts?: readonly string[] | undefined }): UpgradeGate {
+  return {
+    token: options.token,
+    origins: new Set(options.origins),
+    hosts: options.hosts ? new Set(options.hosts.map((h) => h.toLowerCase())) : undefined,
+  };
+}
+
+/** The request's URL, or null when it cannot be parsed. */
+export function upgradeUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://cgvirt.invalid');
+  } catch {
+    return null;
+  }
+}
+
+/** Why an upgrade request may not pass the gate (HTTP status and one line), or null when it may. */
+export function gateRefusal(req: IncomingMessage, url: URL, gate: UpgradeGate): { status: number; why: string } | null {
+  if (!tokenMatches(url.searchParams.get('token'), gate.token)) return { status: 401, why: 'missing or wrong token: open the URL cgvirt printed' };
+  if (!gate.origins.has(req.headers.origin ?? '')) return { status: 403, why: 'this page origin may not connect' };
+  // As for the pages: a name that only resolves here (DNS rebinding) is not one we serve.
+  if (gate.hosts && !gate.hosts.has((req.headers.host ?? '').toLowerCase())) {
+    return { status: 421, why: 'unknown host name: open the URL cgvirt printed, or start it with --origin for this name' };
+  }
+  return null;
+}
+
 export function attachWsTransport(options: WsTransportOptions): WsTransport {
   const path = options.path ?? WS_PATH;
   const maxInFlight = options.maxInFlight ?? WS_LIMITS.maxInFlight;
   const maxBuffered = options.maxBuffered ?? WS_LIMITS.maxBuffered;
   const log = options.log ?? ((line: string) => console.error(line));
-  const origins = new Set(options.origins);
+  const gate = upgradeGate(options);
+  const otherPaths = new Set(options.otherPaths ?? []);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? WS_LIMITS.maxPayload });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = upgradeUrl(req);
+    if (url && otherPaths.has(url.pathname)) return; // another transport's
     socket.on('error', () => socket.destroy());
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://cgvirt.invalid');
-    } catch {
-      return refuse(socket, 400, 'bad request URL');
-    }
-    if (url.pathname !== path) return refuse(socket, 404, 'no WebSocket here');
-    if (!tokenMatches(url.searchParams.get('token'), options.token)) {
-      return refuse(socket, 401, 'missing or wrong token: open the URL cgvirt printed');
-    }
-    if (!origins.has(req.headers.origin ?? '')) return refuse(socket, 403, 'this page origin may not connect');
+    if (!url) return refuseUpgrade(socket, 400, 'bad request URL');
+    if (url.pathname !== path) return refuseUpgrade(socket, 404, 'no WebSocket here');
+    const refusal = gateRefusal(req, url, gate);
+    if (refusal) return refuseUpgrade(socket, refusal.status, refusal.why);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   options.server.on('upgrade', onUpgrade);

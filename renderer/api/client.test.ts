@@ -1,12 +1,15 @@
 // The one API client turns every rejection into an ApiError with the engine's code and words, including the
 // Electron bridge's, which can only carry the code inside the message.
 import { describe, expect, it } from 'vitest';
-import { ApiError, bridgeErrorMessage, type CgvirtApi } from '../../shared';
+import { ApiError, bridgeErrorMessage, type CgvirtApi, type ConsoleChannel } from '../../shared';
 import { createApiClient } from './client';
 
 const rejecting = (e: Error): CgvirtApi => ({
   invoke: () => Promise.reject(e),
   on: () => () => {},
+  openConsole: () => {
+    throw e;
+  },
 });
 
 describe('API client errors', () => {
@@ -43,10 +46,17 @@ describe('API client errors', () => {
         l({ event });
         return () => {};
       }) as CgvirtApi['on'],
+      openConsole: (ticket) => ({ ticket }) as unknown as ConsoleChannel,
     };
     const client = createApiClient(api);
     await expect(client.invoke('host:info', {})).resolves.toEqual({ channel: 'host:info' });
     client.on('host:changed', (p) => seen.push(p));
     expect(seen).toEqual([{ event: 'host:changed' }]);
+    expect(client.openConsole('t1')).toEqual({ ticket: 't1' });
+  });
+
+  it('turns a console the transport cannot open into an ApiError', () => {
+    const bridged = new Error(`Error invoking remote method 'cgvirt:console': ${bridgeErrorMessage('NO_DOMAIN', "no guest named 'x'")}`);
+    expect(() => createApiClient(rejecting(bridged)).openConsole('t')).toThrow(expect.objectContaining({ name: 'ApiError', code: 'NO_DOMAIN' }));
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WsClient, WebSocketServer } from 'ws';
 import type { CgvirtApi } from '../../shared';
 import { installTransport } from './install';
-import { TOKEN_STORAGE_KEY, takeToken, wsUrlFor } from './token';
+import { TOKEN_STORAGE_KEY, consoleUrlFor, takeToken, wsUrlFor } from './token';
 
 const PageWebSocket = WsClient as unknown as new (url: string) => WebSocket;
 
@@ -33,11 +33,19 @@ describe('access token', () => {
     expect(wsUrlFor({ protocol: 'https:', host: 'box.example:443' }, 't')).toBe('wss://box.example:443/ws?token=t');
     expect(wsUrlFor({ protocol: 'http:', host: 'h' }, null)).toBe('ws://h/ws');
   });
+
+  it('goes with a console ticket to the console path of the same host and scheme', () => {
+    expect(consoleUrlFor(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:8080' }, 'a b&c'), 't/1')).toBe(
+      'ws://127.0.0.1:8080/console?token=a%20b%26c&ticket=t%2F1',
+    );
+    expect(consoleUrlFor(wsUrlFor({ protocol: 'https:', host: 'box.example:8443' }, 't'), 'k')).toBe('wss://box.example:8443/console?token=t&ticket=k');
+    expect(consoleUrlFor(wsUrlFor({ protocol: 'http:', host: 'h' }, null), 'k')).toBe('ws://h/console?ticket=k');
+  });
 });
 
 describe('installTransport', () => {
   it('uses the API the Electron preload exposed, unchanged', () => {
-    const preload: CgvirtApi = { invoke: vi.fn(), on: vi.fn() };
+    const preload: CgvirtApi = { invoke: vi.fn(), on: vi.fn(), openConsole: vi.fn() };
     const win = { cgvirt: preload } as unknown as Window;
     const t = installTransport(win);
     expect(t).toMatchObject({ kind: 'electron', connection: null, tokenMissing: false });
@@ -74,7 +82,7 @@ describe('installTransport', () => {
       expect(stored.get(TOKEN_STORAGE_KEY)).toBe('abc');
       expect(listeners).toContain('online');
       // The page API is the preload's shape and nothing else, and cannot be swapped by page scripts.
-      expect(Object.keys(win.cgvirt!).sort()).toEqual(['invoke', 'on']);
+      expect(Object.keys(win.cgvirt!).sort()).toEqual(['invoke', 'on', 'openConsole']);
       expect(Object.isFrozen(win.cgvirt)).toBe(true);
       expect(() => {
         (win as { cgvirt?: unknown }).cgvirt = {};

@@ -20,8 +20,8 @@ export function installTransport(win: Window = window, options?: WsApiOptions): 
   if (page.cgvirt) return { kind: 'electron', api: page.cgvirt, connection: null, tokenMissing: false };
   const token = takeToken(win);
   const ws = createWsApi(wsUrlFor(win.location, token), options);
-  // The same shape the preload exposes, and nothing else: invoke and on.
-  const api: CgvirtApi = Object.freeze({ invoke: ws.invoke, on: ws.on });
+  // The same shape the preload exposes, and nothing else: invoke, on and openConsole.
+  const api: CgvirtApi = Object.freeze({ invoke: ws.invoke, on: ws.on, openConsole: ws.openConsole });
   Object.defineProperty(win, 'cgvirt', { value: api, enumerable: true, configurable: false, writable: false });
   win.addEventListener('online', () => ws.retryNow());
   return { kind: 'web', api, connection: ws, tokenMissing: token === null };

@@ -1,5 +1,6 @@
 // The web mode's access token arrives once in the page URL (`?token=...`, printed by `npm run serve`). It is taken out
 // of the address bar at once, so it does not linger in history or screenshots, and kept for this tab so a reload works.
+import { CONSOLE_PATH } from '../../shared';
 
 export const TOKEN_STORAGE_KEY = 'cgvirt.token';
 
@@ -35,4 +36,15 @@ export function wsUrlFor(location: Pick<Location, 'protocol' | 'host'>, token: s
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const query = token ? `?token=${encodeURIComponent(token)}` : '';
   return `${scheme}://${location.host}/ws${query}`;
+}
+
+/**
+ * A console stream's WebSocket (shared/consoles.ts): the same host, scheme and token as the page's `/ws` URL, on
+ * CONSOLE_PATH, with the one-time ticket.
+ */
+export function consoleUrlFor(wsUrl: string, ticket: string): string {
+  const u = new URL(wsUrl);
+  const token = u.searchParams.get('token');
+  const query = [...(token ? [`token=${encodeURIComponent(token)}`] : []), `ticket=${encodeURIComponent(ticket)}`].join('&');
+  return `${u.protocol}//${u.host}${CONSOLE_PATH}?${query}`;
 }

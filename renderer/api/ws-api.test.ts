@@ -189,6 +189,44 @@ describe('WebSocket page API', () => {
   });
 });
 
+describe('console streams', () => {
+  it('open a binary WebSocket on the console path of the same host, with the page’s token and the ticket', async () => {
+    // Its own server: the request server above reads every frame as JSON.
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => wss.once('listening', r));
+    cleanups.push(() => new Promise<void>((r) => wss.close(() => r())));
+    const port = (wss.address() as { port: number }).port;
+    const paths: string[] = [];
+    const received: Buffer[] = [];
+    wss.on('connection', (socket, req) => {
+      paths.push(req.url ?? '');
+      if (!req.url?.startsWith('/console?')) return;
+      // As the engine's serial stream does: the scrollback first, then what the guest writes.
+      socket.send(Buffer.from('boot\r\n'));
+      socket.on('message', (data) => {
+        received.push(data as Buffer);
+        socket.send(Buffer.concat([Buffer.from('echo:'), data as Buffer]));
+      });
+    });
+    const api = client(`ws://127.0.0.1:${port}/ws?token=t%2B0k`);
+    const channel = api.openConsole('tk/1=2');
+    cleanups.push(() => channel.close());
+    expect(channel.binaryType).toBe('arraybuffer');
+    const messages: (ArrayBuffer | string)[] = [];
+    channel.onmessage = (e) => messages.push(e.data);
+    await new Promise<void>((r) => (channel.onopen = () => r()));
+    channel.send(new TextEncoder().encode('ls\r'));
+    await vi.waitFor(() => expect(messages).toHaveLength(2));
+    const text = messages.map((m) => (typeof m === 'string' ? `string ${m}` : new TextDecoder().decode(m)));
+    expect(text).toEqual(['boot\r\n', 'echo:ls\r']);
+    expect(received.map((b) => b.toString('utf8'))).toEqual(['ls\r']);
+    expect(paths).toContain(`/console?token=t%2B0k&ticket=${encodeURIComponent('tk/1=2')}`);
+    const closed = new Promise<{ code?: number }>((r) => (channel.onclose = (e) => r(e)));
+    wss.clients.forEach((s) => s.close(1000, 'guest stopped'));
+    await expect(closed).resolves.toMatchObject({ code: 1000 });
+  });
+});
+
 describe('store over the WebSocket', () => {
   const info = (name: string, state: VmInfo['state']): VmInfo => guest(name, state);
 

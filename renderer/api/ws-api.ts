@@ -1,5 +1,6 @@
 // The page API over the `serve` WebSocket: requests `{id, channel, payload}`, replies `{id, result}`, pushed events
-// `{event, payload}`. It reconnects with backoff; a call never hangs on a dead socket, it fails saying so.
+// `{event, payload}`. It reconnects with backoff; a call never hangs on a dead socket, it fails saying so. A console
+// stream is a WebSocket of its own (binary frames) on the same host, opened with a ticket (shared/consoles.ts).
 import {
   ApiError,
   EventListeners,
@@ -9,9 +10,11 @@ import {
   unwrapResult,
   type CgvirtApi,
   type Channel,
+  type ConsoleChannel,
   type RequestOf,
   type ResponseOf,
 } from '../../shared';
+import { consoleUrlFor } from './token';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -198,6 +201,13 @@ export function createWsApi(url: string, options: WsApiOptions = {}): WsApi {
       });
     },
     on: (event, listener) => listeners.on(event, listener),
+    openConsole(ticket) {
+      // Not tied to the request socket: a console keeps streaming while /ws reconnects, and ends when its guest stops.
+      const ws = new Ws(consoleUrlFor(url, ticket));
+      ws.binaryType = 'arraybuffer';
+      // A WebSocket is what ConsoleChannel describes; only its handler types are DOM events rather than the subset.
+      return ws as unknown as ConsoleChannel;
+    },
     status: () => status,
     onStatus(listener) {
       statusListeners.add(listener);

@@ -9,14 +9,18 @@ import { SettingsTab } from './settings/SettingsTab';
 import { OverviewTab } from './overview/OverviewTab';
 import { PriorityTab } from './priority/PriorityTab';
 
-// The charting library is loaded when the graphs are first shown, not with the window.
+// The charting library is loaded when the graphs are first shown, not with the window; so are noVNC and xterm.js.
 const PerformanceTab = lazy(() => import('./performance/PerformanceTab').then((m) => ({ default: m.PerformanceTab })));
+const ConsoleTab = lazy(() => import('./console/ConsoleTab').then((m) => ({ default: m.ConsoleTab })));
+const SerialTab = lazy(() => import('./serial/SerialTab').then((m) => ({ default: m.SerialTab })));
 
 const TAB_LABEL: Record<DetailsTab, string> = {
   overview: 'Overview',
   priority: 'CPU priority',
   devices: 'Devices',
   performance: 'Performance',
+  console: 'Console',
+  serial: 'Serial',
   log: 'Log',
   settings: 'Settings',
 };
@@ -93,6 +97,16 @@ export function DetailsPane() {
         {tab === 'performance' && (
           <Suspense fallback={<p className="hint tab-body">Loading graphs…</p>}>
             <PerformanceTab key={name} name={name} />
+          </Suspense>
+        )}
+        {tab === 'console' && (
+          <Suspense fallback={<p className="hint tab-body">Loading the screen…</p>}>
+            <ConsoleTab key={name} name={name} />
+          </Suspense>
+        )}
+        {tab === 'serial' && (
+          <Suspense fallback={<p className="hint tab-body">Loading the terminal…</p>}>
+            <SerialTab key={name} name={name} />
           </Suspense>
         )}
         {tab === 'log' && <LogTab key={name} name={name} />}

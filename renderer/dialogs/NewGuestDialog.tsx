@@ -1,11 +1,24 @@
-// The New guest dialog: name (checked by the engine's own rule, in its words), memory, vCPUs, a disk (an existing
-// image, a new empty one, or none), priority and extra devices; creates the guest and, if asked, starts it.
+// The New guest dialog: name (checked by the engine's own rule, in its words), memory, vCPUs, how the guest installs
+// (an ISO in a CD-ROM drive booted first, an existing disk image, or a kernel booted directly), a disk (a new empty
+// image, an existing one, or none), network, display, accelerator, priority and extra devices; creates the guest and,
+// if asked, starts it. A refusal that names a field is shown beside it, in the dialog's words.
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
-import { CPU_SHARES, DISK_FORMATS, GUEST_LIMITS, definitionInputSchema, guestNameProblem, imageFileNameSchema, type DefinitionInput } from '../../shared';
+import {
+  CPU_SHARES,
+  DISK_FORMATS,
+  GUEST_LIMITS,
+  definitionInputSchema,
+  guestNameProblem,
+  imageFileNameSchema,
+  type AccelChoice,
+  type DefinitionInput,
+} from '../../shared';
+import { INSTALL_CHOICES, NEW_GUEST_DEFAULTS, defaultVcpus, dialogField, dialogPathLabel, hardwareOf, type InstallChoice } from '../model/new-guest';
 import { formatMultiplier } from '../model/priority-scale';
-import { inUserWords } from '../model/user-words';
+import { inUserWords, leadingPath } from '../model/user-words';
 import { useActions, useApp } from '../store/context';
 import type { CreateStep, DiskPlan } from '../store/workflows/create-guest';
+import { AccelSelect } from '../ui/AccelSelect';
 import { DiskFormatSelect } from '../ui/DiskFormatSelect';
 import { Field } from '../ui/Field';
 import { Modal } from '../ui/Modal';
@@ -36,20 +49,29 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
   // One creation per dialog, retried as often as the user asks (each attempt is one engine operation).
   const [creation] = useState(() => actions.guestCreation());
   const existing = useApp((s) => s.vms);
-  const hostCpus = useApp((s) => s.host?.cpus);
-  const imagesDir = useApp((s) => s.host?.imagesDir);
+  const host = useApp((s) => s.host);
+  const hostCpus = host?.cpus;
+  const imagesDir = host?.imagesDir;
   const id = useId();
 
   const [name, setName] = useState('');
   const [nameTouched, setNameTouched] = useState(false);
-  const [memory, setMemory] = useState('256');
-  const [vcpus, setVcpus] = useState('1');
-  const [disk, setDisk] = useState<DiskChoice>('new');
+  const [memory, setMemory] = useState(String(NEW_GUEST_DEFAULTS.memoryMiB));
+  const [vcpus, setVcpus] = useState(() => String(defaultVcpus(hostCpus)));
+  const [install, setInstall] = useState<InstallChoice>('iso');
+  const [iso, setIso] = useState('');
+  const [kernel, setKernel] = useState('');
+  const [initrd, setInitrd] = useState('');
+  const [cmdline, setCmdline] = useState('');
+  const [network, setNetwork] = useState(true);
+  const [display, setDisplay] = useState(true);
+  const [accel, setAccel] = useState<AccelChoice>('auto');
+  const [chosenDisk, setDisk] = useState<DiskChoice>('new');
   const [path, setPath] = useState('');
   const [pathFormat, setPathFormat] = useState<Format>('raw');
   const [imageFormat, setImageFormat] = useState<Format>('qcow2');
   const [imageName, setImageName] = useState<string | null>(null);
-  const [imageSize, setImageSize] = useState('1024');
+  const [imageSize, setImageSize] = useState(String(NEW_GUEST_DEFAULTS.imageSizeMiB));
   const [shares, setShares] = useState<number>(CPU_SHARES.default);
   const [extra, setExtra] = useState<string[]>([]);
   const [startAfter, setStartAfter] = useState(true);
@@ -57,6 +79,8 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
   const [step, setStep] = useState<CreateStep | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
+  // The engine's refusal of the last Create when it names a field: shown beside that field.
+  const [refused, setRefused] = useState<{ field: string; message: string } | null>(null);
   // Bumped on a refused submit: once the problems are rendered, the first invalid field takes the focus.
   const [focusInvalid, setFocusInvalid] = useState(0);
   useEffect(() => {
@@ -64,6 +88,22 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
   }, [focusInvalid, id]);
 
   const fileName = imageName ?? imageNameFor(name, imageFormat);
+  // Importing an image means its disk is that image.
+  const disk: DiskChoice = install === 'import' ? 'existing' : chosenDisk;
+  // ISOs other guests use: a pick-list without a channel that lists the images directory.
+  const knownIsos = useMemo(
+    () => [...new Set(Object.values(existing).flatMap((vm) => vm.definition.cdroms.flatMap((c) => (c.path ? [c.path] : []))))].sort(),
+    [existing],
+  );
+  /** Whether the dialog shows `field` now (a refusal goes beside a field only if it is there). */
+  const shown = (field: string) =>
+    field === 'path'
+      ? disk === 'existing'
+      : field === 'iso'
+        ? install === 'iso'
+        : ['kernel', 'initrd', 'cmdline'].includes(field)
+          ? install === 'kernel'
+          : false;
 
   const definition = useMemo<Omit<DefinitionInput, 'disks'>>(
     () => ({
@@ -72,8 +112,9 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
       vcpus: Number(vcpus),
       cpu: shares === CPU_SHARES.default ? {} : { shares },
       devices: { extra, omitDefaults: [] },
+      ...hardwareOf({ install, iso, kernel, initrd, cmdline, network, display, accel }),
     }),
-    [name, memory, vcpus, shares, extra],
+    [name, memory, vcpus, shares, extra, install, iso, kernel, initrd, cmdline, network, display, accel],
   );
   const diskPlan: DiskPlan =
     disk === 'new'
@@ -98,10 +139,7 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
     else if (Object.hasOwn(existing, name)) p.name = `a guest named '${name}' already exists`;
     const parsed = definitionInputSchema.safeParse(input);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const key = issue.path[0] === 'disks' ? 'path' : String(issue.path[0] ?? 'form');
-        p[key] ??= inUserWords(issue.message);
-      }
+      for (const issue of parsed.error.issues) p[dialogField(issue.path)] ??= inUserWords(issue.message, dialogPathLabel);
     }
     if (disk === 'new') {
       const f = imageFileNameSchema.safeParse(fileName);
@@ -110,10 +148,16 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
       if (!Number.isInteger(size) || size < 1) p.imageSize = `size '${imageSize}' must be a whole number of MiB, at least 1`;
     }
     if (disk === 'existing' && path === '') p.path = 'enter the absolute path of an existing disk image';
+    if (install === 'kernel' && kernel === '') p.kernel = 'enter the absolute path of the kernel to boot';
     return p;
-  }, [input, name, existing, disk, path, fileName, imageSize]);
+  }, [input, name, existing, disk, path, fileName, imageSize, install, kernel]);
 
-  const show = (field: string) => (field === 'name' ? (nameTouched || submitted ? problems.name : null) : submitted ? problems[field] : null);
+  // A refusal does not block the next Create (the file may be there by then); it shows until its field changes.
+  const show = (field: string) => {
+    if (field === 'name') return nameTouched || submitted ? problems.name : null;
+    if (!submitted) return null;
+    return problems[field] ?? (refused?.field === field ? refused.message : null);
+  };
   const busy = step !== null;
 
   const submit = async (e: FormEvent) => {
@@ -129,6 +173,7 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
       return;
     }
     setFailure(null);
+    setRefused(null);
     const outcome = await creation.create({ definition, disk: diskPlan, start: startAfter }, (next) => {
       setStep(next);
       // Starting means the guest exists: from now on the dialog only closes.
@@ -136,15 +181,47 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
     });
     setStep(null);
     if (outcome.created) setCreated(name);
-    if (outcome.failure) setFailure(`${STEP_FAIL[outcome.failure.step]}: ${outcome.failure.message}`);
-    else onClose();
+    const fail = outcome.failure;
+    if (!fail) return onClose();
+    const at = fail.step === 'define' ? leadingPath(fail.message) : null;
+    const fieldOfRefusal = at && dialogField(at);
+    if (fieldOfRefusal && shown(fieldOfRefusal)) {
+      setRefused({ field: fieldOfRefusal, message: inUserWords(fail.message, dialogPathLabel) });
+      setFocusInvalid((n) => n + 1);
+    } else setFailure(`${STEP_FAIL[fail.step]}: ${fail.message}`);
   };
+  /** A change to a field the engine refused clears that refusal: the next Create asks again. */
+  const changed =
+    <T,>(f: string, set: (v: T) => void) =>
+    (v: T) => {
+      if (refused?.field === f) setRefused(null);
+      set(v);
+    };
 
   const field = (f: string) => ({
     'aria-invalid': show(f) ? true : undefined,
     'aria-describedby': show(f) ? `${id}-${f}-error` : undefined,
   });
   const locked = busy || created !== null;
+  // The existing image: the disk beside an ISO or a kernel, or the guest's whole system when importing.
+  const existingImageFields = (
+    <div className="form-grid">
+      <Field id={`${id}-path`} label="Image path" error={show('path')}>
+        <input
+          id={`${id}-path`}
+          className="input input--wide"
+          value={path}
+          spellCheck={false}
+          placeholder="/var/lib/cgvirt/images/web.qcow2"
+          onChange={(e) => changed('path', setPath)(e.currentTarget.value)}
+          {...field('path')}
+        />
+      </Field>
+      <Field id={`${id}-pathFormat`} label="Format">
+        <DiskFormatSelect id={`${id}-pathFormat`} value={pathFormat} onChange={setPathFormat} />
+      </Field>
+    </div>
+  );
 
   return (
     <Modal title="New guest" onClose={() => !busy && onClose()} className="modal--wide">
@@ -194,79 +271,171 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
         </div>
 
         <fieldset className="fieldset" disabled={locked}>
-          <legend className="field-label">Disk</legend>
+          <legend className="field-label">How to install</legend>
           <div className="radio-row">
-            {(
-              [
-                ['new', 'Create a new empty image'],
-                ['existing', 'Use an existing image'],
-                ['none', 'No disk'],
-              ] as const
-            ).map(([value, text]) => (
+            {INSTALL_CHOICES.map(([value, text]) => (
               <span key={value} className="radio">
-                <input id={`${id}-disk-${value}`} type="radio" name={`${id}-disk`} checked={disk === value} onChange={() => setDisk(value)} />
-                <label htmlFor={`${id}-disk-${value}`}>{text}</label>
+                <input
+                  id={`${id}-install-${value}`}
+                  type="radio"
+                  name={`${id}-install`}
+                  checked={install === value}
+                  onChange={() => {
+                    setRefused(null);
+                    setInstall(value);
+                  }}
+                />
+                <label htmlFor={`${id}-install-${value}`}>{text}</label>
               </span>
             ))}
           </div>
-          {disk === 'new' && (
+          {install === 'iso' && (
             <div className="form-grid">
               <Field
-                id={`${id}-imageName`}
-                label="New image file"
-                error={show('imageName')}
-                hint={`created in the engine’s images directory${imagesDir ? `, ${imagesDir}` : ''}`}
+                id={`${id}-iso`}
+                label="ISO image"
+                error={show('iso')}
+                hint={`opened read-only in a CD-ROM drive, booted first${imagesDir ? `; ISOs usually go in ${imagesDir}` : ''}. Empty: an empty drive (insert an ISO later in the Settings tab)`}
               >
                 <input
-                  id={`${id}-imageName`}
-                  className="input"
-                  value={fileName}
-                  spellCheck={false}
-                  onChange={(e) => setImageName(e.currentTarget.value)}
-                  {...field('imageName')}
-                />
-              </Field>
-              <Field id={`${id}-imageFormat`} label="Format">
-                <DiskFormatSelect
-                  id={`${id}-imageFormat`}
-                  value={imageFormat}
-                  onChange={(f) => {
-                    setImageFormat(f);
-                    if (imageName !== null) setImageName(imageName.replace(/\.(raw|qcow2)$/, `.${f}`));
-                  }}
-                />
-              </Field>
-              <Field id={`${id}-imageSize`} label="Size (MiB)" error={show('imageSize')}>
-                <input
-                  id={`${id}-imageSize`}
-                  className="input input--number"
-                  type="number"
-                  min={1}
-                  value={imageSize}
-                  onChange={(e) => setImageSize(e.currentTarget.value)}
-                  {...field('imageSize')}
-                />
-              </Field>
-            </div>
-          )}
-          {disk === 'existing' && (
-            <div className="form-grid">
-              <Field id={`${id}-path`} label="Image path" error={show('path')}>
-                <input
-                  id={`${id}-path`}
+                  id={`${id}-iso`}
                   className="input input--wide"
-                  value={path}
+                  value={iso}
                   spellCheck={false}
-                  placeholder="/var/lib/cgvirt/images/web.qcow2"
-                  onChange={(e) => setPath(e.currentTarget.value)}
-                  {...field('path')}
+                  list={knownIsos.length ? `${id}-isos` : undefined}
+                  placeholder={`${imagesDir ?? '/var/lib/cgvirt/images'}/debian-12-netinst.iso`}
+                  onChange={(e) => changed('iso', setIso)(e.currentTarget.value)}
+                  {...field('iso')}
                 />
               </Field>
-              <Field id={`${id}-pathFormat`} label="Format">
-                <DiskFormatSelect id={`${id}-pathFormat`} value={pathFormat} onChange={setPathFormat} />
+              {knownIsos.length > 0 && (
+                <datalist id={`${id}-isos`}>
+                  {knownIsos.map((p) => (
+                    <option key={p} value={p} />
+                  ))}
+                </datalist>
+              )}
+            </div>
+          )}
+          {install === 'import' && existingImageFields}
+          {install === 'kernel' && (
+            <div className="form-grid">
+              <Field id={`${id}-kernel`} label="Kernel" error={show('kernel')} hint="the firmware loads this kernel instead of booting a disk">
+                <input
+                  id={`${id}-kernel`}
+                  className="input input--wide"
+                  value={kernel}
+                  spellCheck={false}
+                  placeholder="/boot/vmlinuz"
+                  onChange={(e) => changed('kernel', setKernel)(e.currentTarget.value)}
+                  {...field('kernel')}
+                />
+              </Field>
+              <Field id={`${id}-initrd`} label="Initrd" error={show('initrd')} hint="optional">
+                <input
+                  id={`${id}-initrd`}
+                  className="input input--wide"
+                  value={initrd}
+                  spellCheck={false}
+                  placeholder="/boot/initrd.img"
+                  onChange={(e) => changed('initrd', setInitrd)(e.currentTarget.value)}
+                  {...field('initrd')}
+                />
+              </Field>
+              <Field id={`${id}-cmdline`} label="Kernel command line" error={show('cmdline')}>
+                <input
+                  id={`${id}-cmdline`}
+                  className="input input--wide"
+                  value={cmdline}
+                  spellCheck={false}
+                  placeholder="console=ttyS0 root=/dev/vda"
+                  onChange={(e) => changed('cmdline', setCmdline)(e.currentTarget.value)}
+                  {...field('cmdline')}
+                />
               </Field>
             </div>
           )}
+        </fieldset>
+
+        {install !== 'import' && (
+          <fieldset className="fieldset" disabled={locked}>
+            <legend className="field-label">Disk</legend>
+            <div className="radio-row">
+              {(
+                [
+                  ['new', 'Create a new empty image'],
+                  ['existing', 'Use an existing image'],
+                  ['none', 'No disk'],
+                ] as const
+              ).map(([value, text]) => (
+                <span key={value} className="radio">
+                  <input id={`${id}-disk-${value}`} type="radio" name={`${id}-disk`} checked={disk === value} onChange={() => setDisk(value)} />
+                  <label htmlFor={`${id}-disk-${value}`}>{text}</label>
+                </span>
+              ))}
+            </div>
+            {disk === 'new' && (
+              <div className="form-grid">
+                <Field
+                  id={`${id}-imageName`}
+                  label="New image file"
+                  error={show('imageName')}
+                  hint={`created in the engine’s images directory${imagesDir ? `, ${imagesDir}` : ''}`}
+                >
+                  <input
+                    id={`${id}-imageName`}
+                    className="input"
+                    value={fileName}
+                    spellCheck={false}
+                    onChange={(e) => setImageName(e.currentTarget.value)}
+                    {...field('imageName')}
+                  />
+                </Field>
+                <Field id={`${id}-imageFormat`} label="Format">
+                  <DiskFormatSelect
+                    id={`${id}-imageFormat`}
+                    value={imageFormat}
+                    onChange={(f) => {
+                      setImageFormat(f);
+                      if (imageName !== null) setImageName(imageName.replace(/\.(raw|qcow2)$/, `.${f}`));
+                    }}
+                  />
+                </Field>
+                <Field
+                  id={`${id}-imageSize`}
+                  label="Size (MiB)"
+                  error={show('imageSize')}
+                  hint={imageFormat === 'qcow2' ? 'qcow2 grows as the guest writes' : undefined}
+                >
+                  <input
+                    id={`${id}-imageSize`}
+                    className="input input--number"
+                    type="number"
+                    min={1}
+                    value={imageSize}
+                    onChange={(e) => setImageSize(e.currentTarget.value)}
+                    {...field('imageSize')}
+                  />
+                </Field>
+              </div>
+            )}
+            {disk === 'existing' && existingImageFields}
+          </fieldset>
+        )}
+
+        <fieldset className="fieldset" disabled={locked}>
+          <legend className="field-label">Hardware</legend>
+          <span className="checkbox-field">
+            <input id={`${id}-network`} type="checkbox" className="checkbox" checked={network} onChange={(e) => setNetwork(e.currentTarget.checked)} />
+            <label htmlFor={`${id}-network`}>Network (user-mode NAT: the guest reaches out through the host)</label>
+          </span>
+          <span className="checkbox-field">
+            <input id={`${id}-display`} type="checkbox" className="checkbox" checked={display} onChange={(e) => setDisplay(e.currentTarget.checked)} />
+            <label htmlFor={`${id}-display`}>Display (a VGA screen in the Console tab)</label>
+          </span>
+          <div className="form-grid">
+            <AccelSelect id={`${id}-accel`} host={host} value={accel} onChange={setAccel} />
+          </div>
         </fieldset>
 
         <div className="field">

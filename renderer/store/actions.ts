@@ -7,9 +7,11 @@ import type { AppStore } from './slices/app-state';
 import { applyDevices, type ApplyDevices } from './workflows/apply-devices';
 import { applyPriority, type ApplyPriority } from './workflows/apply-priority';
 import { applySettings, type ApplySettings } from './workflows/apply-settings';
+import { openConsole, type OpenConsole } from './workflows/console';
 import { guestCreation, type GuestCreation } from './workflows/create-guest';
 import { diskActions, type DiskActions } from './workflows/disks';
 import { fetchGuestData, type FetchGuestData } from './workflows/fetch-guest-data';
+import { mediaActions, type MediaActions } from './workflows/media';
 import { power, type Power } from './workflows/power';
 
 export interface Actions {
@@ -28,6 +30,10 @@ export interface Actions {
   applySettings: ApplySettings;
   /** A running guest's disks, changed at once. */
   disks: DiskActions;
+  /** A running guest's screen (VNC) or serial console as a byte stream: ticket, then stream. */
+  openConsole: OpenConsole;
+  /** A running guest's CD-ROM media, inserted and ejected at once. */
+  media: MediaActions;
 }
 
 export function createActions(client: ApiClient, store: AppStore): Actions {
@@ -71,5 +77,7 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
     applyDevices: applyDevices(client, store),
     applySettings: applySettings(client, store),
     disks: diskActions(client, store),
+    openConsole: openConsole(client),
+    media: mediaActions(client, store),
   };
 }

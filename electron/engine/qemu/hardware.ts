@@ -8,9 +8,10 @@ import { IDE_SLOTS } from './disk';
 
 /** The qdev id of CD-ROM drive i: what `blockdev-change-medium` and `eject` name. */
 export const cdromId = (i: number) => `cdrom${i}`;
-const cdromNode = (i: number) => `cd${i}`;
+/** The node name of the medium drive i had at start; QEMU keeps (and holds open) it after an eject until blockdev-del. */
+export const cdromNode = (i: number) => `cd${i}`;
 
-/** The chardev of the guest's first serial port (a unix socket the engine holds; see vms/serial.ts). */
+/** The chardev of the guest's first serial port (a unix socket the engine holds; see consoles/serial.ts). */
 export const SERIAL_CHARDEV_ID = 'cgvirt-serial';
 
 /** The firmware's boot indexes for the first disk and the first CD-ROM, from the definition's order. */

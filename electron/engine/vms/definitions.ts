@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CgvirtError, CPU_SHARES, operationInvalid, quoteName, type ChannelApi, type Definition, type ParsedRequestOf } from '../../../shared';
 import { checkCpuset } from '../cgroup/cpulist';
 import { disksProblem } from '../qemu/disk';
-import { ideProblem } from '../qemu/hardware';
+import { defaultMac, ideProblem } from '../qemu/hardware';
 import { createImage } from '../qemu/img';
 import { readLogTail } from '../qemu/log';
 import { checkExtraDevices } from './acl';
@@ -21,7 +21,7 @@ import { changedFields, LIVE_FIELDS } from './tunables';
  * What a host path a definition names must be, checked on define (not only when QEMU opens it at start): an existing
  * regular file (or, for a disk, a block device) the engine can read, and write unless `write` is false.
  */
-function pathProblem(at: string, path: string, { block, write }: { block: boolean; write: boolean }): string | null {
+export function pathProblem(at: string, path: string, { block, write }: { block: boolean; write: boolean }): string | null {
   const where = `${at} '${quoteName(path)}'`;
   let st;
   try {
@@ -76,6 +76,20 @@ export function checkOnHost(ctx: EngineContext, def: Definition): void {
   }
 }
 
+/** Each NIC keeps the MAC it has; one without gets a stable one, stored, since the guest's OS keys its network setup on it. */
+function withMacs(def: Definition): Definition {
+  if (def.nics.every((n) => n.mac)) return def;
+  const used = new Set(def.nics.flatMap((n) => (n.mac ? [n.mac] : [])));
+  let k = 0;
+  const next = () => {
+    let mac = defaultMac(def.uuid, k++);
+    while (used.has(mac)) mac = defaultMac(def.uuid, k++);
+    used.add(mac);
+    return mac;
+  };
+  return { ...def, nics: def.nics.map((nic) => (nic.mac ? nic : { ...nic, mac: next() })) };
+}
+
 const pick = <T extends object>(o: T, keys: readonly string[]): Partial<T> => Object.fromEntries(keys.map((k) => [k, o[k as keyof T]])) as Partial<T>;
 
 export function definitionChannels(ctx: EngineContext) {
@@ -92,7 +106,7 @@ export function definitionChannels(ctx: EngineContext) {
   /** Defines a guest; the caller holds the guest's queue. */
   const define = async (input: ParsedRequestOf<'vm:define'>) => {
     checkFree(input.name);
-    const def: Definition = { ...input, uuid: input.uuid ?? randomUUID() };
+    const def = withMacs({ ...input, uuid: input.uuid ?? randomUUID() });
     checkOnHost(ctx, def);
     await store.save(def);
     guests.changed(def.name);
@@ -134,7 +148,7 @@ export function definitionChannels(ctx: EngineContext) {
         if (input.uuid && input.uuid !== old.uuid) {
           throw new CgvirtError('INVALID_ARG', `uuid cannot change: guest '${old.name}' has uuid ${old.uuid}`);
         }
-        const def: Definition = { ...input, uuid: old.uuid };
+        const def = withMacs({ ...input, uuid: old.uuid });
         checkOnHost(ctx, def);
         const r = guests.get(def.name);
         const changed = changedFields(old, def);

@@ -17,19 +17,31 @@ import { describeExit, launchQemu, stopQemu, waitForQmp, type ExitStatus } from 
 import { appendLogLine, readLogTail } from '../qemu/log';
 import { readProcStartTime } from '../qemu/proc';
 import type { QmpClient } from '../qemu/qmp';
-import { removeRuntimeFiles } from '../qemu/runtime-files';
+import { removeRuntimeFiles, type RuntimePaths } from '../qemu/runtime-files';
 import type { AclPlan } from './acl';
 import { childProcess, RunningGuest, type StartTimings } from './running';
 import type { RuntimeDir, RuntimeStatus } from './runtime';
 import { configureTunables, type TuneTarget, type Tunable } from './tunables';
+
+/** The guest as `beforeCont` sees it: placed, its QMP connected, not one instruction run yet. */
+export interface BeforeCont {
+  name: string;
+  pid: number;
+  group: GuestGroup | null;
+  qmp: QmpClient;
+  paths: RuntimePaths;
+}
 
 export interface LifecycleContext {
   cgroups: CgroupHierarchy;
   runtime: RuntimeDir;
   qemuBinary?: string | undefined;
   logPath(name: string): string;
-  /** Runs with QEMU placed and stopped by -S, just before `cont` (tests assert confinement here; the bench times it). */
-  beforeCont?: ((guest: { name: string; pid: number; group: GuestGroup | null }) => Promise<void> | void) | undefined;
+  /**
+   * Runs with QEMU placed and stopped by -S, just before `cont`: the engine connects the guest's serial console here
+   * (so no boot output is lost), tests assert confinement, the bench times it.
+   */
+  beforeCont?: ((guest: BeforeCont) => Promise<void> | void) | undefined;
 }
 
 /** A step's failure, named: "start of 'web' failed at step 'configure cgroup': ...". Codes are kept. */
@@ -139,7 +151,7 @@ export async function startGuest(ctx: LifecycleContext, def: Definition, signal?
     };
     await step('record status', () => ctx.runtime.writeStatus(status));
     undo.push(() => ctx.runtime.removeStatus(def.uuid));
-    if (ctx.beforeCont) await ctx.beforeCont({ name: def.name, pid: q.pid, group });
+    if (ctx.beforeCont) await ctx.beforeCont({ name: def.name, pid: q.pid, group, qmp, paths });
     await step('cont', () => qmp.execute('cont'));
     signal?.removeEventListener('abort', killOnAbort);
     if (signal?.aborted) throw new CgvirtError('OPERATION_FAILED', `start of '${def.name}' was aborted`);

@@ -94,7 +94,14 @@ export type DefinitionField = Exclude<keyof Definition, 'name' | 'uuid'>;
 /** Every field a change can touch, from the schema itself: a new definition field needs no list here. */
 const ALL_FIELDS = Object.keys(definitionSchema.shape).filter((f): f is DefinitionField => f !== 'name' && f !== 'uuid');
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Values equal as data: objects by their keys, whatever their order (a stored file and a parsed request order them differently). */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
 export const changedFields = (a: Definition, b: Definition): DefinitionField[] => ALL_FIELDS.filter((f) => !same(a[f], b[f]));
 
 /**

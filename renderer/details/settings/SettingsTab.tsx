@@ -1,20 +1,38 @@
-// The guest's settings, editable after it was made: memory, vCPUs, CPU pinning, memory limit, autostart and its disks.
-// Applied through vm:update: what the running guest can take now (pinning, the memory limit) is in effect at once,
-// the rest from its next start, and the tab says which; changes still waiting for a start are listed. A running
-// guest's disks are not part of the form: they are attached and detached at once (LiveDisks).
-import { useEffect, useId, useMemo, useState } from 'react';
+// The guest's settings, editable after it was made: memory, vCPUs, CPU pinning, memory limit, autostart, its disks and
+// CD-ROM drives, how it boots, its network cards, display and accelerator. Applied through vm:update: what the running
+// guest can take now (pinning, the memory limit) is in effect at once, the rest from its next start, and the tab says
+// which; changes still waiting for a start are listed. A running guest's disks and CD-ROM media are not part of the
+// form: they change at once (LiveDisks, LiveCdroms). A refusal that names a field is shown beside it.
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { GUEST_LIMITS, isLive, isTransient } from '../../../shared';
-import { changeOf, draftOf, draftProblems, labelsOf, sameDraft, type SettingsDraft } from '../../model/settings-form';
+import {
+  changeOf,
+  draftOf,
+  draftProblems,
+  formKeys,
+  labelsOf,
+  refusalProblem,
+  sameDraft,
+  type DraftProblems,
+  type SettingsDraft,
+} from '../../model/settings-form';
 import { useActions, useApp } from '../../store/context';
 import { offlineReason } from '../../store/slices/connection';
+import { AccelSelect } from '../../ui/AccelSelect';
 import { DiskFormatSelect } from '../../ui/DiskFormatSelect';
 import { Field } from '../../ui/Field';
 import { useAction } from '../../ui/use-action';
+import { BootSettings } from './BootSettings';
+import { CdromDrives } from './CdromDrives';
+import { LiveCdroms } from './LiveCdroms';
 import { LiveDisks } from './LiveDisks';
+import { NetworkSettings } from './NetworkSettings';
+import { invalidProps } from './section';
 
 export function SettingsTab({ name }: { name: string }) {
   const vm = useApp((s) => s.vms[name]);
-  const hostCpus = useApp((s) => s.host?.cpus);
+  const host = useApp((s) => s.host);
+  const hostCpus = host?.cpus;
   const offline = useApp(offlineReason);
   const actions = useActions();
   const id = useId();
@@ -27,11 +45,12 @@ export function SettingsTab({ name }: { name: string }) {
   useEffect(() => {
     if (!edited) setDraft(saved);
   }, [saved, edited]);
+  const form = useRef<HTMLFormElement>(null);
 
   const [apply, applyState] = useAction(async (next: SettingsDraft) => {
     if (!vm) return;
-    const { disks, ...rest } = changeOf(vm.definition, next);
-    const outcome = await actions.applySettings(name, isLive(vm.state) ? rest : { ...rest, disks });
+    const { disks, cdroms, ...rest } = changeOf(vm.definition, next);
+    const outcome = await actions.applySettings(name, isLive(vm.state) ? rest : { ...rest, disks, cdroms });
     setEdited(false);
     if (!outcome) return;
     const live = labelsOf(outcome.live.filter((f) => f !== 'autostart'));
@@ -43,11 +62,25 @@ export function SettingsTab({ name }: { name: string }) {
     );
   });
 
+  // A refusal put beside its field moves the focus to that field (the alert by the Apply button is heard by itself).
+  useEffect(() => {
+    const words = applyState.error ? refusalProblem(applyState.error)?.message : undefined;
+    if (!words || !form.current) return;
+    const error = [...form.current.querySelectorAll<HTMLElement>('.field-error')].find((e) => e.textContent === words && e.id);
+    if (!error) return;
+    [...form.current.querySelectorAll<HTMLElement>('[aria-describedby]')].find((c) => c.getAttribute('aria-describedby') === error.id)?.focus();
+  }, [applyState.error]);
+
   if (!vm || !typed || !saved) return null;
-  // While the guest runs, its disks belong to LiveDisks: the form holds the saved ones, so it never undoes an attach.
+  // While the guest runs, its disks and media belong to LiveDisks and LiveCdroms: the form holds the saved ones, so it
+  // never undoes an attach or an eject.
   const live = isLive(vm.state);
-  const draft = live ? { ...typed, disks: saved.disks } : typed;
+  const draft = live ? { ...typed, disks: saved.disks, cdroms: saved.cdroms } : typed;
   const problems = draftProblems(vm.definition, draft);
+  // The last Apply's refusal goes beside the field it names, if the form shows that field; otherwise by the Apply button.
+  const refusal = applyState.error ? refusalProblem(applyState.error) : null;
+  const refusedAt = refusal && formKeys(draft, { live }).has(refusal.key) ? refusal : null;
+  const shown: DraftProblems = refusedAt ? { [refusedAt.key]: refusedAt.message, ...problems } : problems;
   const dirty = !sameDraft(draft, saved);
   const edit = (change: Partial<SettingsDraft>) => {
     setResult(null);
@@ -59,9 +92,12 @@ export function SettingsTab({ name }: { name: string }) {
     edit({ disks: draft.disks.map((d, k) => (k === i ? { ...d, ...change } : d)) });
   const locked = isTransient(vm.state) || offline !== null;
   const invalid = Object.keys(problems).length > 0;
+  const section = { id, draft, problems: shown, edit, locked };
+  const diskProblem = (i: number) => shown[`disks.${i}`] ?? (i === 0 ? shown.disks : undefined);
 
   return (
     <form
+      ref={form}
       className="tab-body settings-tab"
       noValidate
       onSubmit={(e) => {
@@ -75,7 +111,7 @@ export function SettingsTab({ name }: { name: string }) {
         </p>
       )}
       <div className="form-grid">
-        <Field id={`${id}-memory`} label="Memory (MiB)" error={problems.memoryMiB}>
+        <Field id={`${id}-memory`} label="Memory (MiB)" error={shown.memoryMiB}>
           <input
             id={`${id}-memory`}
             className="input input--number"
@@ -84,11 +120,11 @@ export function SettingsTab({ name }: { name: string }) {
             step={64}
             value={draft.memoryMiB}
             disabled={locked}
-            aria-invalid={problems.memoryMiB ? true : undefined}
+            {...invalidProps(`${id}-memory`, shown.memoryMiB)}
             onChange={(e) => edit({ memoryMiB: e.currentTarget.value })}
           />
         </Field>
-        <Field id={`${id}-vcpus`} label="vCPUs" error={problems.vcpus} hint={hostCpus ? `the host has ${hostCpus}` : undefined}>
+        <Field id={`${id}-vcpus`} label="vCPUs" error={shown.vcpus} hint={hostCpus ? `the host has ${hostCpus}` : undefined}>
           <input
             id={`${id}-vcpus`}
             className="input input--number"
@@ -96,29 +132,29 @@ export function SettingsTab({ name }: { name: string }) {
             min={GUEST_LIMITS.vcpus.min}
             value={draft.vcpus}
             disabled={locked}
-            aria-invalid={problems.vcpus ? true : undefined}
+            {...invalidProps(`${id}-vcpus`, shown.vcpus)}
             onChange={(e) => edit({ vcpus: e.currentTarget.value })}
           />
         </Field>
-        <Field id={`${id}-cpuset`} label="Pinned to host CPUs" error={problems.cpuset} hint="e.g. 0 or 0-1; empty: any CPU">
+        <Field id={`${id}-cpuset`} label="Pinned to host CPUs" error={shown.cpuset} hint="e.g. 0 or 0-1; empty: any CPU">
           <input
             id={`${id}-cpuset`}
             className="input"
             value={draft.cpuset}
             spellCheck={false}
             disabled={locked}
-            aria-invalid={problems.cpuset ? true : undefined}
+            {...invalidProps(`${id}-cpuset`, shown.cpuset)}
             onChange={(e) => edit({ cpuset: e.currentTarget.value })}
           />
         </Field>
-        <Field id={`${id}-limit`} label="Memory limit (MiB)" error={problems.memoryLimitMiB} hint="the group's hard limit; empty: none">
+        <Field id={`${id}-limit`} label="Memory limit (MiB)" error={shown.memoryLimitMiB} hint="the group's hard limit; empty: none">
           <input
             id={`${id}-limit`}
             className="input input--number"
             type="number"
             value={draft.memoryLimitMiB}
             disabled={locked}
-            aria-invalid={problems.memoryLimitMiB ? true : undefined}
+            {...invalidProps(`${id}-limit`, shown.memoryLimitMiB)}
             onChange={(e) => edit({ memoryLimitMiB: e.currentTarget.value })}
           />
         </Field>
@@ -144,9 +180,10 @@ export function SettingsTab({ name }: { name: string }) {
           {draft.disks.length === 0 && <p className="hint">No disks.</p>}
           {draft.disks.map((d, i) => (
             <div key={i} className="form-grid">
-              <Field id={`${id}-disk-${i}`} label={`Disk ${i + 1} path`} error={i === 0 ? problems.disks : undefined}>
+              <Field id={`${id}-disk-${i}`} label={`Disk ${i + 1} path`} error={diskProblem(i)}>
                 <input
                   id={`${id}-disk-${i}`}
+                  {...invalidProps(`${id}-disk-${i}`, diskProblem(i))}
                   className="input input--wide"
                   value={d.path}
                   spellCheck={false}
@@ -167,7 +204,23 @@ export function SettingsTab({ name }: { name: string }) {
         </fieldset>
       )}
 
-      {applyState.error && (
+      {live ? <LiveCdroms vm={vm} locked={locked} /> : <CdromDrives {...section} />}
+      <BootSettings {...section} />
+      <NetworkSettings {...section} />
+
+      <fieldset className="fieldset" disabled={locked}>
+        <legend className="field-label">Display and accelerator</legend>
+        <p className="hint">Changes apply at the next start.</p>
+        <span className="checkbox-field">
+          <input id={`${id}-vnc`} type="checkbox" className="checkbox" checked={draft.vnc} onChange={(e) => edit({ vnc: e.currentTarget.checked })} />
+          <label htmlFor={`${id}-vnc`}>Display (a VGA screen in the Console tab)</label>
+        </span>
+        <div className="form-grid">
+          <AccelSelect id={`${id}-accel`} host={host} value={draft.accel} onChange={(accel) => edit({ accel })} />
+        </div>
+      </fieldset>
+
+      {applyState.error && !refusedAt && (
         <p className="field-error" role="alert">
           {applyState.error}
         </p>

@@ -3,7 +3,7 @@
 import type { DeviceDraft } from '../../model/device-groups';
 import type { SliceCreator } from './app-state';
 
-export const DETAILS_TABS = ['overview', 'priority', 'devices', 'performance', 'log', 'settings'] as const;
+export const DETAILS_TABS = ['overview', 'priority', 'devices', 'performance', 'console', 'serial', 'log', 'settings'] as const;
 export type DetailsTab = (typeof DETAILS_TABS)[number];
 
 export interface SelectionSlice {
