@@ -122,6 +122,14 @@ export const channels = {
     }),
     response: z.array(aclEntrySchema),
   },
+  /** The files in the engine's images directory: ISOs to install from, disk images to import. */
+  'storage:list': {
+    request: empty,
+    response: z.object({
+      dir: z.string(),
+      files: z.array(z.object({ name: z.string(), path: z.string(), sizeBytes: z.number(), kind: z.enum(['iso', 'image']) })),
+    }),
+  },
   'storage:create': {
     request: z.strictObject(newImageFields),
     response: z.object({ path: z.string() }),

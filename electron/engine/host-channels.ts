@@ -1,5 +1,7 @@
 // The channels about the host rather than one guest: what it can do (host:info, announcing changes), the recent
-// stats and priority changes of all guests (for a page that connects now), and new disk images.
+// stats and priority changes of all guests (for a page that connects now), and the images directory: its files, and
+// new disk images in it.
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChannelApi } from '../../shared';
 import { probeHost } from './host/probe';
@@ -20,6 +22,21 @@ export function hostChannels(ctx: EngineContext) {
     },
 
     statsHistory: async () => ctx.history.snapshot(),
+
+    /** Regular files only (a link is followed to what it names); a missing directory is an empty list, not an error. */
+    storageList: async () => {
+      const dir = imagesDirOf(ctx);
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const files = await Promise.all(
+        names.map(async (name) => {
+          const path = join(dir, name);
+          const st = await stat(path).catch(() => null);
+          if (!st?.isFile() || name.startsWith('.')) return [];
+          return [{ name, path, sizeBytes: st.size, kind: name.toLowerCase().endsWith('.iso') ? ('iso' as const) : ('image' as const) }];
+        }),
+      );
+      return { dir, files: files.flat().sort((a, b) => a.name.localeCompare(b.name)) };
+    },
 
     storageCreate: async ({ fileName, format, sizeMiB }) => {
       const path = join(imagesDirOf(ctx), fileName);

@@ -90,11 +90,30 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
   const fileName = imageName ?? imageNameFor(name, imageFormat);
   // Importing an image means its disk is that image.
   const disk: DiskChoice = install === 'import' ? 'existing' : chosenDisk;
-  // ISOs other guests use: a pick-list without a channel that lists the images directory.
+  // The pick-lists: the files in the engine's images directory (listed once per dialog; a failure only leaves the list
+  // shorter), and the ISOs other guests use wherever they are.
+  const [stored, setStored] = useState<{ path: string; kind: 'iso' | 'image' }[]>([]);
+  useEffect(() => {
+    let live = true;
+    actions.listImages().then(
+      (r) => live && setStored(r.files),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [actions]);
   const knownIsos = useMemo(
-    () => [...new Set(Object.values(existing).flatMap((vm) => vm.definition.cdroms.flatMap((c) => (c.path ? [c.path] : []))))].sort(),
-    [existing],
+    () =>
+      [
+        ...new Set([
+          ...stored.filter((f) => f.kind === 'iso').map((f) => f.path),
+          ...Object.values(existing).flatMap((vm) => vm.definition.cdroms.flatMap((c) => (c.path ? [c.path] : []))),
+        ]),
+      ].sort(),
+    [existing, stored],
   );
+  const knownImages = useMemo(() => stored.filter((f) => f.kind === 'image').map((f) => f.path), [stored]);
   /** Whether the dialog shows `field` now (a refusal goes beside a field only if it is there). */
   const shown = (field: string) =>
     field === 'path'
@@ -212,11 +231,19 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
           className="input input--wide"
           value={path}
           spellCheck={false}
+          list={knownImages.length ? `${id}-images` : undefined}
           placeholder="/var/lib/cgvirt/images/web.qcow2"
           onChange={(e) => changed('path', setPath)(e.currentTarget.value)}
           {...field('path')}
         />
       </Field>
+      {knownImages.length > 0 && (
+        <datalist id={`${id}-images`}>
+          {knownImages.map((p) => (
+            <option key={p} value={p} />
+          ))}
+        </datalist>
+      )}
       <Field id={`${id}-pathFormat`} label="Format">
         <DiskFormatSelect id={`${id}-pathFormat`} value={pathFormat} onChange={setPathFormat} />
       </Field>

@@ -1,7 +1,7 @@
 // What the UI can ask of the engine. Each action calls the API client, feeds the answer to the store and, for the
 // workflows, sequences the calls itself, so components only call and render. Failures are thrown as ApiError (or, for
 // guest creation, returned with the step that failed) to the caller, which shows them where the user acted.
-import { toApiError } from '../../shared';
+import { toApiError, type ResponseOf } from '../../shared';
 import type { ApiClient } from '../api/client';
 import type { AppStore } from './slices/app-state';
 import { applyDevices, type ApplyDevices } from './workflows/apply-devices';
@@ -28,6 +28,8 @@ export interface Actions {
   applyDevices: ApplyDevices;
   /** Any other settings (a tunable's control, memory, autostart): vm:update with the changed fields. */
   applySettings: ApplySettings;
+  /** The files in the engine's images directory (ISOs, disk images), for the pick-lists of the New guest dialog. */
+  listImages(): Promise<ResponseOf<'storage:list'>>;
   /** A running guest's disks, changed at once. */
   disks: DiskActions;
   /** A running guest's screen (VNC) or serial console as a byte stream: ticket, then stream. */
@@ -77,6 +79,7 @@ export function createActions(client: ApiClient, store: AppStore): Actions {
     applyDevices: applyDevices(client, store),
     applySettings: applySettings(client, store),
     disks: diskActions(client, store),
+    listImages: () => client.invoke('storage:list', {}),
     openConsole: openConsole(client),
     media: mediaActions(client, store),
   };
