@@ -4,7 +4,9 @@
 // interrupted (SIGINT/SIGTERM).
 import { removeAllEngineDirs } from '../testing/engine';
 import { newTestPartition, removeAllTestPartitions, sweepDeadTestPartitions } from '../testing/partition';
+import { benchBoot } from './boot';
 import { benchCgroup } from './cgroup';
+import { benchConsole } from './console';
 import { benchControl } from './control';
 import { benchFidelity } from './fidelity';
 import { benchMemory } from './memory';
@@ -22,6 +24,8 @@ const PARTS = {
   stats: (opts: { quick: boolean }) => benchStats(newTestPartition(), opts),
   memory: benchMemory,
   ui: benchUi,
+  console: benchConsole,
+  boot: benchBoot,
 } as const;
 type Part = keyof typeof PARTS;
 

@@ -33,4 +33,16 @@ describe('the hand-written programs point where their comments say', () => {
     expect(word(s, 0x2d)).toBe(0x7c42); // mov si, packet
     expect([...s.subarray(0x42, 0x4e)]).toEqual([0x1e, 0, 0, 0, 0x01, 0, 0, 0, 0, 0, 0, 0]);
   });
+
+  it('keys: vector 9 → isr (push ax … iret); the jumps land on idle (sti; hlt) and drain (in al, 0x64)', () => {
+    const s = bootSector('keys');
+    const target = (at: number) => at + 2 + ((s[at + 1]! << 24) >> 24); // a short jump's destination
+    expect(word(s, 0x0f)).toBe(0x7c5b); // mov word [0x0024], isr
+    expect([...s.subarray(0x5b, 0x62)]).toEqual([0x50, 0xb0, 0x20, 0xe6, 0x20, 0x58, 0xcf]);
+    expect([...s.subarray(0x3b, 0x3d)]).toEqual([0xfb, 0xf4]);
+    expect([...s.subarray(0x3e, 0x40)]).toEqual([0xe4, 0x64]);
+    expect(target(0x42)).toBe(0x3b);
+    for (const jump of [0x4b, 0x4f, 0x59]) expect(target(jump)).toBe(0x3e);
+    expect(word(s, 0x2e)).toBe(0x0741); // mov bx: 'A', grey on black
+  });
 });

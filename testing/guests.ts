@@ -133,6 +133,67 @@ const LOCK_CDROM = [
   ...[0x1e, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
 ];
 
+/**
+ * Answers every key press on its screen: clears the VGA text screen (80×25 cells of character + attribute bytes at
+ * B800:0000), turns the cursor off (a blinking cursor redraws its cell on its own), shows 'A' grey on black in the
+ * top-left cell, then sleeps in `hlt`. Each key press (a make code from the keyboard controller, IRQ 1 = interrupt 9)
+ * swaps that cell's colours (grey on black ↔ black on grey), so every pixel of the cell changes; key releases (break
+ * codes, bit 7 set) and bytes from the mouse change nothing. Only the colours change, never the character: a new
+ * character on swapped colours can look the same (CP437's ▌ on black is ▐ on grey). The cell is written with one word
+ * write: QEMU's display never catches half a change. Its screen changes on a key and at no other time.
+ */
+const KEYS = [
+  // 00 start: segments, stack, vector 9 (IRQ 1) → 0000:7C5B (isr)
+  ...[0xfa], //                      cli
+  ...[0xfc], //                      cld                     stosw walks up
+  ...[0x31, 0xc0], //                xor  ax, ax
+  ...[0x8e, 0xd8], //                mov  ds, ax             DS = 0: absolute addresses
+  ...[0x8e, 0xd0], //                mov  ss, ax
+  ...[0xbc, 0x00, 0x7c], //          mov  sp, 0x7C00
+  ...[0xc7, 0x06, 0x24, 0x00, 0x5b, 0x7c], // mov word [0x0024], 0x7C5B   offset
+  ...[0xa3, 0x26, 0x00], //          mov  [0x0026], ax       segment 0
+  // 14 the screen: all blank, no cursor, 'A' in the top-left cell
+  ...[0xb8, 0x00, 0xb8], //          mov  ax, 0xB800
+  ...[0x8e, 0xc0], //                mov  es, ax             ES = the text screen
+  ...[0x31, 0xff], //                xor  di, di
+  ...[0xb8, 0x20, 0x07], //          mov  ax, 0x0720         space, grey on black
+  ...[0xb9, 0xd0, 0x07], //          mov  cx, 2000           80 × 25 cells
+  ...[0xf3, 0xab], //                rep  stosw
+  ...[0xba, 0xd4, 0x03], //          mov  dx, 0x3D4          CRTC index
+  ...[0xb0, 0x0a], //                mov  al, 0x0A           cursor start register
+  ...[0xee], //                      out  dx, al
+  ...[0x42], //                      inc  dx                 CRTC data (0x3D5)
+  ...[0xb0, 0x20], //                mov  al, 0x20           bit 5: cursor off
+  ...[0xee], //                      out  dx, al
+  ...[0xbb, 0x41, 0x07], //          mov  bx, 0x0741         the cell: 'A' (BL), grey on black (BH)
+  ...[0x26, 0x89, 0x1e, 0x00, 0x00], // mov [es:0x0000], bx
+  ...[0xe4, 0x21], //                in   al, 0x21           master PIC mask
+  ...[0x24, 0xfd], //                and  al, 0xFD           unmask IRQ 1
+  ...[0xe6, 0x21], //                out  0x21, al
+  // 3B idle: sleep until an interrupt, then take whatever the keyboard controller holds
+  ...[0xfb], //                 3B   sti                     (takes effect after hlt starts: no wake-up is lost)
+  ...[0xf4], //                      hlt
+  ...[0xfa], //                      cli
+  ...[0xe4, 0x64], //           3E   in   al, 0x64           controller status
+  ...[0xa8, 0x01], //                test al, 0x01           output buffer full?
+  ...[0x74, 0xf7], //                jz   3B (idle)
+  ...[0x88, 0xc4], //                mov  ah, al
+  ...[0xe4, 0x60], //                in   al, 0x60           the byte; reading it empties the buffer (IRQ 1 drops)
+  ...[0xf6, 0xc4, 0x20], //          test ah, 0x20           from the mouse?
+  ...[0x75, 0xf1], //                jnz  3E                 ignored
+  ...[0xa8, 0x80], //                test al, 0x80           a release (break code), a prefix (E0) or an ack (FA)?
+  ...[0x75, 0xed], //                jnz  3E                 ignored
+  ...[0x80, 0xf7, 0x77], //          xor  bh, 0x77           grey on black ↔ black on grey
+  ...[0x26, 0x89, 0x1e, 0x00, 0x00], // mov [es:0x0000], bx   character and colours in one write
+  ...[0xeb, 0xe3], //                jmp  3E                 drain the controller before sleeping again
+  // 5B isr: the wake-up is all it is for; tell the PIC it is done
+  ...[0x50], //                 5B   push ax
+  ...[0xb0, 0x20], //                mov  al, 0x20           EOI
+  ...[0xe6, 0x20], //                out  0x20, al
+  ...[0x58], //                      pop  ax
+  ...[0xcf], //                      iret
+];
+
 const PROGRAMS = {
   /** `jmp $` — burns a CPU forever: what priority and fidelity tests measure. */
   spin: [0xeb, 0xfe],
@@ -142,6 +203,8 @@ const PROGRAMS = {
   echo: ECHO,
   /** Locks the first CD-ROM's tray (primary IDE master), then idles. */
   lockcd: LOCK_CDROM,
+  /** Shows 'A' in the top-left cell of its VGA text screen and swaps the cell's colours on every key press. */
+  keys: KEYS,
 } as const;
 
 /** What the echo guest prints first. */
