@@ -2,23 +2,15 @@
 // whose QEMU has the ISO in an IDE CD-ROM drive (read-only) booted before its new disk, with the dialog's default NIC
 // and display; the Settings tab then ejects the medium of the running guest at once (QEMU lets go of the file) and
 // inserts it again. QEMU's command line and open files are read from /proc: the window is not taken at its word.
-import { copyFileSync, existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectWsClient } from '../testing/ws-client';
 import { expect, test } from './fixtures';
 import { forceOff, openNewGuest, row } from './guest-ui';
+import { openFiles } from '../testing/host-ports';
 
 /** Debian's grub-rescue-pc (testing/real-os.ts finds it for the real-OS tests): a bootable CD, when installed. */
 const GRUB_RESCUE_ISO = '/usr/lib/grub-rescue/grub-rescue-cdrom.iso';
-
-const openFiles = (pid: number) =>
-  readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
-    try {
-      return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
-    } catch {
-      return []; // closed between the listing and the read
-    }
-  });
 
 /** The JSON values QEMU got after each `flag` (-device, -blockdev), parsed. */
 const jsonArgs = (argv: string[], flag: string) =>

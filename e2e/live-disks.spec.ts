@@ -1,18 +1,9 @@
 // A running guest's disks are attached and detached from the Settings tab at once: the guest's QEMU opens the image
 // (its file descriptors, read from /proc) and lets it go again, and the definition keeps what the tab shows.
-import { readdirSync, readlinkSync } from 'node:fs';
 import { connectWsClient } from '../testing/ws-client';
 import { expect, test } from './fixtures';
 import { createFromImage, forceOff } from './guest-ui';
-
-const openFiles = (pid: number) =>
-  readdirSync(`/proc/${pid}/fd`).flatMap((fd) => {
-    try {
-      return [readlinkSync(`/proc/${pid}/fd/${fd}`)];
-    } catch {
-      return []; // closed between the listing and the read
-    }
-  });
+import { openFiles } from '../testing/host-ports';
 
 test('a disk attached to a running guest is opened by its QEMU at once and released on detach', async ({ page, served }) => {
   const boot = served.image('halt', 'boot.img');

@@ -2,13 +2,13 @@
 // in the Console tab and answers ↓ sent through noVNC; a kernel-boot busybox guest shows its shell in the Serial tab,
 // computes what is typed, and serves a page the host fetches through a loopback port forward set in the Settings tab.
 // Both keep their cgroup, priority and device ACL like any guest. Linux runs under TCG (this host's KVM hangs it).
-import { createServer, type AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { buildBusyboxInitramfs, BUSYBOX_CMDLINE, BUSYBOX_HTTP_MARKER } from '../testing/initramfs';
 import { findGrubRescueIso, requireKernel } from '../testing/real-os';
 import { connectWsClient } from '../testing/ws-client';
 import { expect, test } from './fixtures';
 import { forceOff, openNewGuest, row } from './guest-ui';
+import { freePort } from '../testing/host-ports';
 
 /** The screen canvas's pixels in a band of rows (fractions of its height), as one string to compare. */
 const band = (page: Page, from: number, to: number) =>
@@ -30,14 +30,6 @@ const band = (page: Page, from: number, to: number) =>
     [from, to],
   );
 const lit = (sample: string) => Number(sample.split(':')[0] ?? 0);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** The terminal's rows as drawn. */
 const terminalText = (page: Page) =>

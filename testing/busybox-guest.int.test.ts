@@ -4,7 +4,7 @@
 // to GRUB's menu. When a later engine test fails on a real guest, these say whether the guest or the engine is at fault.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { createServer, connect, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -20,6 +20,7 @@ import {
   busyboxInitramfsEntries,
 } from './initramfs';
 import { requireGrubRescueIso, requireKernel, requireStaticBusybox } from './real-os';
+import { freePort } from './host-ports';
 
 // Generous: the busybox guest is ready in about 6 s and GRUB's menu is up in about 2 s on this host's TCG, but two
 // integration files share two cores.
@@ -29,14 +30,6 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
 /** A loopback TCP port nobody listens on now (the kernel picks it for port 0; QEMU binds it right after). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done, fail) => server.once('error', fail).listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
-
 /** One QEMU process of this file: its stderr kept for failure messages; stopped by its own pid. */
 class Qemu {
   readonly proc: ChildProcess;

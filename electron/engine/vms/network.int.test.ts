@@ -1,19 +1,13 @@
 // NICs on real QEMU: a MAC assigned on define is stored and kept, a forwarded loopback port is QEMU's while the guest
 // runs, and a second guest asking for the same host port is refused at start with the field named.
-import { createConnection, createServer, type AddressInfo } from 'node:net';
+import { createConnection } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOnHost } from '../../../testing/describe-on-host';
 import { startEngineHarness, type EngineHarness } from '../../../testing/engine';
+import { freePort } from '../../../testing/host-ports';
 
 let t: EngineHarness;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 const connects = (port: number) =>
   new Promise<boolean>((resolve) => {
     const c = createConnection({ host: '127.0.0.1', port });
