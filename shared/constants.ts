@@ -10,6 +10,11 @@ export const PTY_MAJOR = 136;
 export const DEFAULT_DEVICE_PATHS = ['/dev/null', '/dev/full', '/dev/zero', '/dev/random', '/dev/urandom', '/dev/ptmx', '/dev/kvm'] as const;
 export type DefaultDevicePath = (typeof DEFAULT_DEVICE_PATHS)[number];
 
+/** The TUN/TAP clone device (char 10:200): QEMU opens it to attach a bridged NIC's tap, so that guest's ACL allows it. */
+export const TUN_DEVICE_PATH = '/dev/net/tun';
+/** What the Devices tab says beside it. */
+export const TUN_DEVICE_NOTE = 'for the bridged network cards: QEMU attaches their taps through it';
+
 /** libvirt's `cpu_shares` range and default; the API speaks these on every backend. */
 export const CPU_SHARES = { min: 2, max: 262144, default: 1024 } as const;
 /** cgroup v2 `cpu.weight` range and default. */

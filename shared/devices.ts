@@ -19,7 +19,8 @@ export const hostDeviceSchema = z.object({
 });
 export type HostDevice = z.infer<typeof hostDeviceSchema>;
 
-export const ACL_SOURCES = ['default', 'disk', 'extra'] as const;
+/** Why a node is in a guest's ACL: a default, a block-device disk, a bridged NIC (the TUN device), or the user's extra. */
+export const ACL_SOURCES = ['default', 'disk', 'network', 'extra'] as const;
 export const aclEntrySchema = z.object({
   path: z.string().optional(),
   type: deviceTypeSchema,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { definitionInputSchema } from './domain';
+import { nicModeOf } from './hardware';
 
 const base = { name: 'web', memoryMiB: 64, vcpus: 1 };
 const problems = (more: Record<string, unknown>) => {
@@ -49,6 +50,29 @@ describe('the hardware part of a definition', () => {
     expect(problems({ boot: { order: ['disk', 'disk'] } })).toEqual(['boot.order: boot order must not name a device twice']);
     expect(problems({ boot: { kernel: { kernel: '/boot/vmlinuz', cmdline: 'a\nb' } } })).toEqual([
       'boot.kernel.cmdline: kernel command line must be one line without NUL',
+    ]);
+  });
+});
+
+describe('a NIC on a host bridge', () => {
+  it('is NAT without a bridge (a stored definition from before bridges reads as NAT), bridged with one', () => {
+    const d = definitionInputSchema.parse({ ...base, nics: [{ model: 'e1000' }, { bridge: 'br0' }] });
+    expect(d.nics.map(nicModeOf)).toEqual(['nat', 'bridge']);
+    expect(d.nics[0]).not.toHaveProperty('bridge');
+  });
+
+  it('takes a Linux interface name: 1 to 15 of letters, digits, . - _, not . or ..', () => {
+    for (const ok of ['br0', 'br-lab.10', 'virbr_0', 'a', 'x'.repeat(15)]) expect(problems({ nics: [{ bridge: ok }] })).toEqual([]);
+    for (const bad of ['', '.', '..', 'x'.repeat(16), 'br 0', 'br/0', 'br:0', 'br,0', 'brü']) {
+      expect(problems({ nics: [{ bridge: bad }] })).toEqual([
+        `nics.0.bridge: bridge name '${bad}' must be 1 to 15 letters, digits, '.', '-' or '_' (a Linux interface name), not '.' or '..'`,
+      ]);
+    }
+  });
+
+  it('has no port forwards: they are for NAT', () => {
+    expect(problems({ nics: [{ bridge: 'br0', forwards: [{ hostPort: 2222, guestPort: 22 }] }] })).toEqual([
+      "nics.0.forwards: port forwards are for user-mode NAT only: NIC 1 is on bridge 'br0', where the guest is reached at its own address",
     ]);
   });
 });

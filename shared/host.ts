@@ -31,9 +31,15 @@ export const FEATURE_INFO = {
     fix: 'needs the devices controller (cgroup v1) with write access; on cgroup v2 it is not available yet.',
   },
   stats: { label: 'Live statistics', fix: 'needs the cpuacct (v1) or cpu (v2) and memory controllers readable.' },
+  bridgedNetwork: {
+    label: 'Bridged networking',
+    fix: 'NICs on user-mode NAT still work; for a NIC on a host bridge run the cgvirt engine as root (or with CAP_NET_ADMIN), with the tun module loaded and iproute2 installed.',
+  },
 } as const satisfies Record<string, { label: string; fix: string }>;
 export type Feature = keyof typeof FEATURE_INFO;
 export const FEATURES = Object.keys(FEATURE_INFO) as [Feature, ...Feature[]];
+/** Features whose absence is advice, not a warning: guests run as before without them (emulated; on NAT). */
+export const OPTIONAL_FEATURES: readonly Feature[] = ['kvm', 'bridgedNetwork'];
 
 const availabilitySchema = z.object({ available: z.boolean(), reason: z.string().optional() });
 
@@ -58,6 +64,8 @@ export const hostInfoSchema = z.object({
   imagesDir: z.string(),
   accel: z.enum(ACCELS),
   cpus: z.number().int(),
+  /** The host's bridges (interfaces with /sys/class/net/<name>/bridge), sorted: what a bridged NIC can join. */
+  bridges: z.array(z.string()),
   features: z.record(z.enum(FEATURES), availabilitySchema),
 });
 export type HostInfo = z.infer<typeof hostInfoSchema>;

@@ -18,6 +18,8 @@ import {
   operationInvalid,
   PTY_MAJOR,
   refusal,
+  TUN_DEVICE_NOTE,
+  TUN_DEVICE_PATH,
   resolveScope,
   schedParamsOf,
   unsupported,
@@ -28,6 +30,7 @@ import {
   type EventOf,
   type GuestAction,
   type HostDevice,
+  type HostInfo,
   type ScopeFlags,
   type VmInfo,
   type VmState,
@@ -56,6 +59,8 @@ export interface FakeEngine extends EngineApi {
   vm(name: string): VmInfo;
   /** What `vm:broken` answers. */
   broken: { file: string; reason: string }[];
+  /** What `host:info` answers (a copy of the sample host until a test sets another). */
+  host: HostInfo;
   readonly closed: boolean;
 }
 
@@ -77,18 +82,19 @@ export const sampleDevices: HostDevice[] = (
 
 const byPath = new Map(sampleDevices.map((d) => [d.path, d]));
 
-/** The ACL the real engine would report: defaults present on the host, the PTYs, block-device disks, extra nodes. */
+/** The ACL the real engine would report: defaults present on the host, the PTYs, block-device disks, the TUN device of bridged NICs, extra nodes. */
 function aclOf(vm: VmInfo): AclEntry[] {
   const live = isLive(vm.state);
-  const entry = (path: string, source: AclEntry['source']): AclEntry[] => {
+  const entry = (path: string, source: AclEntry['source'], note?: string): AclEntry[] => {
     const h = byPath.get(path);
-    return h ? [{ path, type: h.type, major: h.major, minor: h.minor, access: 'rw', source, live, config: true }] : [];
+    return h ? [{ path, type: h.type, major: h.major, minor: h.minor, access: 'rw', source, live, config: true, ...(note ? { note } : {}) }] : [];
   };
   const d = vm.definition.devices;
   return [
     ...DEFAULT_DEVICE_PATHS.filter((p) => !d.omitDefaults.includes(p)).flatMap((p) => entry(p, 'default')),
     { type: 'c', major: PTY_MAJOR, minor: '*', access: 'rw', source: 'default', live, config: true, note: 'pseudo-terminals (serial consoles)' },
     ...vm.definition.disks.flatMap((disk) => entry(disk.path, 'disk')),
+    ...(vm.definition.nics.some((n) => n.bridge !== undefined) ? entry(TUN_DEVICE_PATH, 'network', TUN_DEVICE_NOTE) : []),
     ...d.extra.flatMap((p) => entry(p, 'extra')),
   ];
 }
@@ -102,6 +108,7 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
   const calls: EngineCall[] = [];
   let closed = false;
   let broken: FakeEngine['broken'] = [];
+  let host: HostInfo = structuredClone(sampleHostInfo);
 
   const record = (method: EngineMethod, args: unknown[]) => {
     calls.push({ method, args });
@@ -160,6 +167,12 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
     set broken(list) {
       broken = list;
     },
+    get host() {
+      return host;
+    },
+    set host(info) {
+      host = info;
+    },
     get closed() {
       return closed;
     },
@@ -184,7 +197,7 @@ export function createFakeEngine(initial: VmInfo[] = []): FakeEngine {
   const channels = {
     async hostInfo(req) {
       record('hostInfo', [req]);
-      return structuredClone(sampleHostInfo);
+      return structuredClone(host);
     },
     async vmList(req) {
       record('vmList', [req]);

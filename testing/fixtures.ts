@@ -20,6 +20,7 @@ export const sampleHostInfo: HostInfo = {
   imagesDir: '/var/lib/cgvirt/images',
   accel: 'tcg',
   cpus: 2,
+  bridges: ['br0', 'br-lab'],
   // Every feature available but KVM (this machine kind has none that boots Linux): built from the feature list, so a
   // new feature needs no entry here.
   features: {

@@ -27,6 +27,8 @@ export const host = {
   busybox: () => (findStaticBusybox() ? null : 'a static /bin/busybox (Debian package busybox-static)'),
   grubIso: () => (findGrubRescueIso() ? null : `${GRUB_RESCUE_ISO} (Debian package grub-rescue-pc)`),
   cpio: () => (onPath('cpio') ? null : 'cpio (Debian package cpio)'),
+  // Bridged NICs (electron/engine/vms/bridge.int.test.ts): the TUN device QEMU opens, and iproute2 for bridges and taps.
+  tun: () => (existsSync('/dev/net/tun') && onPath('ip') ? null : '/dev/net/tun (the tun module) and ip (Debian package iproute2)'),
   loop: () => (existsSync('/dev/loop-control') && onPath('losetup') ? null : 'loop devices (/dev/loop-control and losetup)'),
 } as const;
 export type HostCapability = keyof typeof host;

@@ -186,6 +186,41 @@ describe('New guest dialog', () => {
     expect(engine.callsTo('vm:create')).toHaveLength(2);
   });
 
+  it('puts the network card on a host bridge, and shows the engine’s refusal of the bridge beside it', async () => {
+    const { dialog, engine } = await open(new EngineDouble([]));
+    fireEvent.change(within(dialog).getByRole('textbox', { name: 'Name' }), { target: { value: 'lan' } });
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: 'Start the guest after creating it' }));
+    const connection = within(dialog).getByRole<HTMLSelectElement>('combobox', { name: 'Connection' });
+    expect(connection.value).toBe('nat');
+    fireEvent.change(connection, { target: { value: 'bridge' } });
+    const bridge = within(dialog).getByRole<HTMLSelectElement>('combobox', { name: 'Host bridge' });
+    expect(bridge.value).toBe('br0');
+    fireEvent.change(bridge, { target: { value: 'br-lab' } });
+    engine.failNext('vm:create', 'INVALID_ARG', "nics[0].bridge 'br-lab' is not a bridge on this host; bridges here: br0");
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Create' }));
+    expect(await within(dialog).findByText("Host bridge 'br-lab' is not a bridge on this host; bridges here: br0")).toBeTruthy();
+    expect(bridge.getAttribute('aria-invalid')).toBe('true');
+    fireEvent.change(bridge, { target: { value: 'br0' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect((engine.callsTo('vm:create').at(-1) as { definition: { nics: unknown } }).definition.nics).toEqual([
+      { model: 'virtio-net-pci', forwards: [], bridge: 'br0' },
+    ]);
+  });
+
+  it('offers Bridge disabled with the engine’s reason where it cannot bridge', async () => {
+    const reason = 'bridged networking needs a privileged engine (root); this one runs as uid 1000';
+    const engine = new EngineDouble([]);
+    engine.engine.host = { ...engine.engine.host, features: { ...engine.engine.host.features, bridgedNetwork: { available: false, reason } } };
+    const { dialog } = await open(engine);
+    const connection = within(dialog).getByRole<HTMLSelectElement>('combobox', { name: 'Connection' });
+    expect(within(connection).getByRole<HTMLOptionElement>('option', { name: `Bridge (unavailable: ${reason})` }).disabled).toBe(true);
+    expect(connection.value).toBe('nat');
+    // No network card, no connection to choose.
+    fireEvent.click(within(dialog).getByRole('checkbox', { name: /^Network/ }));
+    expect(within(dialog).queryByRole('combobox', { name: 'Connection' })).toBeNull();
+  });
+
   it('names the step that failed, in the engine’s words, and keeps the dialog open', async () => {
     const { dialog, engine } = await open(new EngineDouble([]));
     fireEvent.change(within(dialog).getByRole('textbox', { name: 'Name' }), { target: { value: 'x' } });

@@ -12,6 +12,7 @@ import {
   imageFileNameSchema,
   type AccelChoice,
   type DefinitionInput,
+  type NicMode,
 } from '../../shared';
 import { INSTALL_CHOICES, NEW_GUEST_DEFAULTS, defaultVcpus, dialogField, dialogPathLabel, hardwareOf, type InstallChoice } from '../model/new-guest';
 import { formatMultiplier } from '../model/priority-scale';
@@ -22,6 +23,7 @@ import { AccelSelect } from '../ui/AccelSelect';
 import { DiskFormatSelect } from '../ui/DiskFormatSelect';
 import { Field } from '../ui/Field';
 import { Modal } from '../ui/Modal';
+import { NicConnection } from '../ui/NicConnection';
 import { PrioritySlider } from '../ui/PrioritySlider';
 import { ExtraDevicesPicker } from './ExtraDevicesPicker';
 
@@ -64,6 +66,8 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
   const [initrd, setInitrd] = useState('');
   const [cmdline, setCmdline] = useState('');
   const [network, setNetwork] = useState(true);
+  const [networkMode, setNetworkMode] = useState<NicMode>('nat');
+  const [bridge, setBridge] = useState('');
   const [display, setDisplay] = useState(true);
   const [accel, setAccel] = useState<AccelChoice>('auto');
   const [chosenDisk, setDisk] = useState<DiskChoice>('new');
@@ -122,7 +126,9 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
         ? install === 'iso'
         : ['kernel', 'initrd', 'cmdline'].includes(field)
           ? install === 'kernel'
-          : false;
+          : field === 'bridge'
+            ? network && networkMode === 'bridge'
+            : false;
 
   const definition = useMemo<Omit<DefinitionInput, 'disks'>>(
     () => ({
@@ -131,9 +137,9 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
       vcpus: Number(vcpus),
       cpu: shares === CPU_SHARES.default ? {} : { shares },
       devices: { extra, omitDefaults: [] },
-      ...hardwareOf({ install, iso, kernel, initrd, cmdline, network, display, accel }),
+      ...hardwareOf({ install, iso, kernel, initrd, cmdline, network, networkMode, bridge, display, accel }),
     }),
-    [name, memory, vcpus, shares, extra, install, iso, kernel, initrd, cmdline, network, display, accel],
+    [name, memory, vcpus, shares, extra, install, iso, kernel, initrd, cmdline, network, networkMode, bridge, display, accel],
   );
   const diskPlan: DiskPlan =
     disk === 'new'
@@ -156,6 +162,7 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
     const nameProblem = guestNameProblem(name);
     if (nameProblem) p.name = nameProblem;
     else if (Object.hasOwn(existing, name)) p.name = `a guest named '${name}' already exists`;
+    if (network && networkMode === 'bridge' && bridge === '') p.bridge = 'choose the host bridge the card joins';
     const parsed = definitionInputSchema.safeParse(input);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) p[dialogField(issue.path)] ??= inUserWords(issue.message, dialogPathLabel);
@@ -169,7 +176,7 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
     if (disk === 'existing' && path === '') p.path = 'enter the absolute path of an existing disk image';
     if (install === 'kernel' && kernel === '') p.kernel = 'enter the absolute path of the kernel to boot';
     return p;
-  }, [input, name, existing, disk, path, fileName, imageSize, install, kernel]);
+  }, [input, name, existing, disk, path, fileName, imageSize, install, kernel, network, networkMode, bridge]);
 
   // A refusal does not block the next Create (the file may be there by then); it shows until its field changes.
   const show = (field: string) => {
@@ -454,8 +461,24 @@ export function NewGuestDialog({ onClose }: { onClose: () => void }) {
           <legend className="field-label">Hardware</legend>
           <span className="checkbox-field">
             <input id={`${id}-network`} type="checkbox" className="checkbox" checked={network} onChange={(e) => setNetwork(e.currentTarget.checked)} />
-            <label htmlFor={`${id}-network`}>Network (user-mode NAT: the guest reaches out through the host)</label>
+            <label htmlFor={`${id}-network`}>Network (a virtio card)</label>
           </span>
+          {network && (
+            <div className="form-grid">
+              <NicConnection
+                id={`${id}-nic`}
+                host={host}
+                mode={networkMode}
+                bridge={bridge}
+                bridgeError={show('bridge')}
+                onChange={(c) => {
+                  if (refused?.field === 'bridge') setRefused(null);
+                  setNetworkMode(c.mode);
+                  setBridge(c.bridge);
+                }}
+              />
+            </div>
+          )}
           <span className="checkbox-field">
             <input id={`${id}-display`} type="checkbox" className="checkbox" checked={display} onChange={(e) => setDisplay(e.currentTarget.checked)} />
             <label htmlFor={`${id}-display`}>Display (a VGA screen in the Console tab)</label>

@@ -82,6 +82,34 @@ describe('device grouping', () => {
     expect(other.map((d) => d.path)).not.toContain('/dev/sdb');
   });
 
+  it('shows /dev/net/tun with the defaults, locked, while a NIC is bridged; in the other nodes otherwise', () => {
+    const tun: AclEntry = {
+      path: '/dev/net/tun',
+      type: 'c',
+      major: 10,
+      minor: 200,
+      access: 'rw',
+      source: 'network',
+      live: true,
+      config: true,
+      note: 'for the bridged network cards: QEMU attaches their taps through it',
+    };
+    const nics = [{ model: 'virtio-net-pci' as const, bridge: 'br0', forwards: [] }];
+    const bridged = groupDevices(input({ definition: { ...input().definition, nics }, acl: [...acl, tun] }));
+    expect(bridged.defaults.find((d) => d.path === '/dev/net/tun')).toMatchObject({
+      checked: true,
+      locked: true,
+      major: 10,
+      minor: 200,
+      note: 'for the bridged network cards: QEMU attaches their taps through it',
+      lockReason: expect.stringMatching(/host bridge/),
+    });
+    expect(bridged.other.map((d) => d.path)).not.toContain('/dev/net/tun');
+    const nat = groupDevices(input({ definition: { ...input().definition, nics: [{ ...nics[0]!, bridge: undefined }] } }));
+    expect(nat.defaults.map((d) => d.path)).not.toContain('/dev/net/tun');
+    expect(nat.other.map((d) => d.path)).toContain('/dev/net/tun');
+  });
+
   it('recognises a block-device disk from the host list before the ACL is loaded', () => {
     expect(groupDevices(input({ acl: null })).disks.map((d) => d.path)).toEqual(['/dev/sdb']);
   });

@@ -1,6 +1,16 @@
 // The Devices tab's checklist: the guest's effective ACL and the host's nodes, grouped the way a user decides about
-// them — always needed (the defaults), this guest's disks (locked while attached), and every other node on the host.
-import { DEFAULT_DEVICE_PATHS, PTY_MAJOR, type AclEntry, type DefaultDevicePath, type Definition, type DeviceType, type HostDevice } from '../../shared';
+// them — always needed (the defaults, and the TUN device while a NIC is bridged), this guest's disks (locked while
+// attached), and every other node on the host.
+import {
+  DEFAULT_DEVICE_PATHS,
+  PTY_MAJOR,
+  TUN_DEVICE_PATH,
+  type AclEntry,
+  type DefaultDevicePath,
+  type Definition,
+  type DeviceType,
+  type HostDevice,
+} from '../../shared';
 
 export type DeviceGroup = 'defaults' | 'disks' | 'other';
 
@@ -34,7 +44,7 @@ export interface DeviceDraft {
 
 export interface GroupInput {
   guest: string;
-  definition: Pick<Definition, 'disks' | 'devices'>;
+  definition: Pick<Definition, 'disks' | 'devices'> & { nics?: Definition['nics'] };
   acl: readonly AclEntry[] | null;
   host: readonly HostDevice[] | null;
   draft: DeviceDraft;
@@ -99,13 +109,21 @@ export function groupDevices({ guest, definition, acl, host, draft }: GroupInput
     config: pty?.config,
   });
 
+  // A bridged NIC's tap is attached through the TUN device: allowed while the guest has one, not the user's to drop.
+  const bridged = (definition.nics ?? []).some((n) => n.bridge !== undefined);
+  if (bridged) {
+    defaults.push(
+      fromHost(TUN_DEVICE_PATH, 'defaults', true, true, 'allowed while a network card is on a host bridge; set the cards to NAT to remove access'),
+    );
+  }
+
   // A disk needs a device entry only when its image is a block device; plain image files need none.
   const diskPaths = definition.disks.map((d) => d.path).filter((p) => aclByPath.get(p)?.source === 'disk' || hostByPath.get(p)?.type === 'b');
   const disks = diskPaths.map((p) =>
     fromHost(p, 'disks', true, true, 'allowed while this disk is attached to the guest; detach the disk to remove access'),
   );
 
-  const taken = new Set<string>([...DEFAULT_DEVICE_PATHS, ...diskPaths]);
+  const taken = new Set<string>([...DEFAULT_DEVICE_PATHS, ...diskPaths, ...(bridged ? [TUN_DEVICE_PATH] : [])]);
   const chosen = new Set(draft.extra);
   const otherPaths = new Set<string>();
   for (const d of host ?? []) if (!taken.has(d.path)) otherPaths.add(d.path);

@@ -10,6 +10,8 @@ const choices: HardwareChoices = {
   initrd: '',
   cmdline: 'console=ttyS0',
   network: true,
+  networkMode: 'nat',
+  bridge: 'br0',
   display: true,
   accel: 'auto',
 };
@@ -41,6 +43,12 @@ describe('the New guest dialog’s choices', () => {
     expect(hardwareOf({ ...choices, install: 'kernel', initrd: '/boot/initrd.img' }).boot.kernel).toMatchObject({ initrd: '/boot/initrd.img' });
   });
 
+  it('the card is on NAT, or on the chosen host bridge (the bridge is kept only for Bridge)', () => {
+    expect(hardwareOf(choices).nics).toEqual([{ model: 'virtio-net-pci', forwards: [] }]);
+    expect(hardwareOf({ ...choices, networkMode: 'bridge' }).nics).toEqual([{ model: 'virtio-net-pci', bridge: 'br0', forwards: [] }]);
+    expect(hardwareOf({ ...choices, networkMode: 'bridge', network: false }).nics).toEqual([]);
+  });
+
   it('what it makes is a definition the engine takes', () => {
     for (const install of ['iso', 'import', 'kernel'] as const) {
       expect(definitionInputSchema.safeParse({ name: 'x', memoryMiB: 1024, vcpus: 2, ...hardwareOf({ ...choices, install }) }).success).toBe(true);
@@ -57,7 +65,11 @@ describe('the New guest dialog’s choices', () => {
       dialogField(['cdroms', 0, 'path']),
       dialogField(['boot', 'kernel', 'initrd']),
       dialogField(['vcpus']),
-    ]).toEqual(['path', 'iso', 'initrd', 'vcpus']);
+      dialogField(['nics', 0, 'bridge']),
+    ]).toEqual(['path', 'iso', 'initrd', 'vcpus', 'bridge']);
+    expect(inUserWords("nics[0].bridge 'br9' is not a bridge on this host; bridges here: br0", dialogPathLabel)).toBe(
+      "Host bridge 'br9' is not a bridge on this host; bridges here: br0",
+    );
     expect(inUserWords("cdroms[0].path '/srv/x.iso' does not exist", dialogPathLabel)).toBe("ISO image '/srv/x.iso' does not exist");
     expect(inUserWords("disks[0].path '/srv/x.img' does not exist", dialogPathLabel)).toBe("Image path '/srv/x.img' does not exist");
   });

@@ -1,6 +1,6 @@
 // The New guest dialog's choices as data: how the guest installs (an ISO in a CD-ROM drive booted first, an existing
 // disk image, or a kernel booted directly), its network, display and accelerator, and the defaults for a real OS.
-import type { AccelChoice, DefinitionInput } from '../../shared';
+import type { AccelChoice, DefinitionInput, NicMode } from '../../shared';
 import type { ApiPath } from './user-words';
 
 export type InstallChoice = 'iso' | 'import' | 'kernel';
@@ -23,8 +23,10 @@ export interface HardwareChoices {
   kernel: string;
   initrd: string;
   cmdline: string;
-  /** One virtio NIC on user-mode NAT, nothing forwarded. */
+  /** One virtio NIC, nothing forwarded: on user-mode NAT, or on host bridge `bridge`. */
   network: boolean;
+  networkMode: NicMode;
+  bridge: string;
   /** A VGA screen (QEMU's VNC server), shown in the Console tab. */
   display: boolean;
   accel: AccelChoice;
@@ -40,7 +42,7 @@ export function hardwareOf(c: HardwareChoices): Hardware {
     cdroms: c.install === 'iso' ? [c.iso.trim() === '' ? {} : { path: c.iso }] : [],
     // An installer boots from its CD first; once it has installed, the empty drive is skipped and the disk boots.
     boot: { order: c.install === 'iso' ? ['cdrom', 'disk'] : ['disk', 'cdrom'], ...kernel },
-    nics: c.network ? [{ model: 'virtio-net-pci', forwards: [] }] : [],
+    nics: c.network ? [{ model: 'virtio-net-pci', forwards: [], ...(c.networkMode === 'bridge' ? { bridge: c.bridge } : {}) }] : [],
     vnc: c.display,
     accel: c.accel,
   };
@@ -50,6 +52,7 @@ export function hardwareOf(c: HardwareChoices): Hardware {
 export function dialogField(path: readonly PropertyKey[]): string {
   const [first, a, b] = path.map((p) => String(p));
   if (first === 'disks') return 'path';
+  if (first === 'nics' && b === 'bridge') return 'bridge';
   if (first === 'cdroms') return 'iso';
   if (first === 'boot') return a === 'kernel' ? (b ?? 'kernel') : 'form';
   return first ?? 'form';
@@ -60,6 +63,7 @@ export function dialogPathLabel(path: ApiPath): string | undefined {
   const [first, a, b] = path;
   if (first === 'disks' && b === 'path') return 'Image path';
   if (first === 'cdroms') return 'ISO image';
+  if (first === 'nics' && b === 'bridge') return 'Host bridge';
   if (first === 'boot' && a === 'kernel') return b === 'initrd' ? 'Initrd' : b === 'cmdline' ? 'Kernel command line' : 'Kernel';
   return undefined;
 }

@@ -154,3 +154,34 @@ describe('the Settings form’s drives, boot, network, display and accelerator',
     expect(formKeys({ ...draftOf(hw), kernelBoot: false }, { live: false }).has('initrd')).toBe(false);
   });
 });
+
+describe('the Settings form’s network connection', () => {
+  const bridged: Definition = { ...hw, nics: [{ model: 'virtio-net-pci', mac: '52:54:00:ab:cd:ef', bridge: 'br0', forwards: [] }] };
+
+  it('shows a NIC without a bridge as NAT and one with a bridge as Bridge, and round-trips both', () => {
+    expect(draftOf(hw).nics[0]).toMatchObject({ mode: 'nat', bridge: '' });
+    expect(draftOf(bridged).nics[0]).toMatchObject({ mode: 'bridge', bridge: 'br0', forwards: [] });
+    expect({ ...bridged, ...changeOf(bridged, draftOf(bridged)) }).toEqual(bridged);
+    expect(newNicDraft()).toMatchObject({ mode: 'nat', bridge: '' });
+  });
+
+  it('a NIC turned to Bridge keeps no forwards in the definition (the draft keeps them for NAT again)', () => {
+    const nic = { ...draftOf(hw).nics[0]!, mode: 'bridge' as const, bridge: 'br-lab' };
+    expect(changeOf(hw, edited({ nics: [nic] })).nics).toEqual([{ model: 'e1000', mac: '52:54:00:ab:cd:ef', bridge: 'br-lab', forwards: [] }]);
+    expect(nic.forwards).toHaveLength(1);
+    expect(changeOf(hw, edited({ nics: [{ ...nic, mode: 'nat' }] })).nics).toEqual(hw.nics);
+  });
+
+  it('names bridge problems with the bridge field, and puts the engine’s refusal there in the user’s words', () => {
+    const nic = (bridge: string) => edited({ nics: [{ ...draftOf(hw).nics[0]!, mode: 'bridge', bridge }] });
+    expect(draftProblems(hw, nic(''))).toEqual({ 'nics.0.bridge': 'choose the host bridge the card joins' });
+    expect(draftProblems(hw, nic('br 0'))['nics.0.bridge']).toMatch(/^bridge name 'br 0' must be 1 to 15/);
+    expect(refusalProblem("nics[0].bridge 'br9' is not a bridge on this host; bridges here: br0")).toEqual({
+      key: 'nics.0.bridge',
+      message: "Host bridge 'br9' is not a bridge on this host; bridges here: br0",
+    });
+    expect(formKeys(nic('br0'), { live: false }).has('nics.0.bridge')).toBe(true);
+    expect(formKeys(nic('br0'), { live: false }).has('nics.0.forwards.0.hostPort')).toBe(false);
+    expect(formKeys(draftOf(hw), { live: false }).has('nics.0.bridge')).toBe(false);
+  });
+});

@@ -9,7 +9,9 @@ import {
   type DefinitionInput,
   type DISK_FORMATS,
   type NIC_MODELS,
+  type NicMode,
   type PortForward,
+  nicModeOf,
 } from '../../shared';
 import { inUserWords, leadingPath } from './user-words';
 
@@ -28,6 +30,11 @@ export interface NicDraft {
   mac: string;
   /** The saved NIC has this MAC: the guest's OS knows its card by it, so the form shows it and does not change it. */
   macAssigned: boolean;
+  /** User-mode NAT, or a host bridge. */
+  mode: NicMode;
+  /** The host bridge when `mode` is bridge (kept while NAT is chosen, so choosing Bridge again brings it back). */
+  bridge: string;
+  /** Kept while Bridge is chosen (a bridged NIC has none), so choosing NAT again brings them back. */
   forwards: ForwardDraft[];
 }
 
@@ -91,6 +98,8 @@ export function draftOf(def: Definition): SettingsDraft {
       model: n.model,
       mac: n.mac ?? '',
       macAssigned: n.mac !== undefined,
+      mode: nicModeOf(n),
+      bridge: n.bridge ?? '',
       forwards: n.forwards.map((f) => ({ protocol: f.protocol, hostPort: String(f.hostPort), guestPort: String(f.guestPort) })),
     })),
     vnc: def.vnc,
@@ -98,8 +107,8 @@ export function draftOf(def: Definition): SettingsDraft {
   };
 }
 
-/** A new NIC as the form adds it: virtio, a MAC from the engine, nothing forwarded. */
-export const newNicDraft = (): NicDraft => ({ model: 'virtio-net-pci', mac: '', macAssigned: false, forwards: [] });
+/** A new NIC as the form adds it: virtio, a MAC from the engine, on NAT, nothing forwarded. */
+export const newNicDraft = (): NicDraft => ({ model: 'virtio-net-pci', mac: '', macAssigned: false, mode: 'nat', bridge: '', forwards: [] });
 /** A new forward as the form adds it: SSH (the guest's 22) from the first host port from 2222 no forward uses yet. */
 export function newForwardDraft(nics: readonly NicDraft[]): ForwardDraft {
   const used = new Set(nics.flatMap((n) => n.forwards.filter((f) => f.protocol === 'tcp').map((f) => f.hostPort.trim())));
@@ -141,7 +150,11 @@ export function changeOf(def: Definition, draft: SettingsDraft): Omit<Definition
     nics: draft.nics.map((n) => ({
       model: n.model,
       ...(n.mac.trim() === '' ? {} : { mac: n.mac.trim() }),
-      forwards: n.forwards.map((f) => ({ protocol: f.protocol, hostPort: numberOf(f.hostPort) as number, guestPort: numberOf(f.guestPort) as number })),
+      ...(n.mode === 'bridge' ? { bridge: n.bridge } : {}),
+      forwards:
+        n.mode === 'bridge'
+          ? []
+          : n.forwards.map((f) => ({ protocol: f.protocol, hostPort: numberOf(f.hostPort) as number, guestPort: numberOf(f.guestPort) as number })),
     })),
     vnc: draft.vnc,
     accel: draft.accel,
@@ -150,7 +163,7 @@ export function changeOf(def: Definition, draft: SettingsDraft): Omit<Definition
 
 /**
  * Problems by form field: a draft field's name (`memoryMiB`, `kernel`), or for a field of a row its place:
- * `disks.0`, `cdroms.0`, `nics.0.mac`, `nics.0.forwards.1.hostPort`.
+ * `disks.0`, `cdroms.0`, `nics.0.mac`, `nics.0.bridge`, `nics.0.forwards.1.hostPort`.
  */
 export type DraftProblems = Record<string, string | undefined>;
 
@@ -171,7 +184,7 @@ export function problemKey(path: readonly PropertyKey[]): string {
     case 'nics':
       if (a === undefined) return 'nics';
       if (b === 'forwards') return c === undefined ? `nics.${a}.forwards` : `nics.${a}.forwards.${c}.${d ?? 'hostPort'}`;
-      return `nics.${a}.${b === 'mac' ? 'mac' : 'model'}`;
+      return `nics.${a}.${b === 'mac' || b === 'bridge' ? b : 'model'}`;
     default:
       return first;
   }
@@ -182,13 +195,17 @@ export function draftProblems(def: Definition, draft: SettingsDraft): DraftProbl
   const parsed = definitionInputSchema.safeParse({ ...def, ...changeOf(def, draft) });
   const out: DraftProblems = {};
   if (parsed.success) return out;
-  // An empty port is one not typed yet: say what to type, not the schema's "not undefined".
-  draft.nics.forEach((n, i) =>
+  // An empty port is one not typed yet: say what to type, not the schema's "not undefined"; the same for a bridge.
+  draft.nics.forEach((n, i) => {
+    if (n.mode === 'bridge') {
+      if (n.bridge === '') out[`nics.${i}.bridge`] = 'choose the host bridge the card joins';
+      return;
+    }
     n.forwards.forEach((f, k) => {
       if (f.hostPort.trim() === '') out[`nics.${i}.forwards.${k}.hostPort`] = 'enter the host port, 1 to 65535';
       if (f.guestPort.trim() === '') out[`nics.${i}.forwards.${k}.guestPort`] = 'enter the guest port, 1 to 65535';
-    }),
-  );
+    });
+  });
   for (const issue of parsed.error.issues) out[problemKey(issue.path)] ??= inUserWords(issue.message);
   return out;
 }
@@ -216,7 +233,9 @@ export function formKeys(draft: SettingsDraft, { live }: { live: boolean }): Set
     ...(draft.kernelBoot ? ['kernel', 'initrd', 'cmdline'] : []),
     ...draft.nics.flatMap((n, i) => [
       `nics.${i}.mac`,
-      ...n.forwards.flatMap((_, k) => [`nics.${i}.forwards.${k}.hostPort`, `nics.${i}.forwards.${k}.guestPort`]),
+      ...(n.mode === 'bridge'
+        ? [`nics.${i}.bridge`]
+        : n.forwards.flatMap((_, k) => [`nics.${i}.forwards.${k}.hostPort`, `nics.${i}.forwards.${k}.guestPort`])),
     ]),
   ]);
 }

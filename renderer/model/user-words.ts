@@ -29,6 +29,7 @@ export function pathLabel(path: ApiPath): string | undefined {
   if (first === 'cdroms' && n !== null) return `CD-ROM ${n}`;
   if (first === 'boot' && a === 'kernel') return b === 'initrd' ? 'Initrd' : b === 'cmdline' ? 'Kernel command line' : 'Kernel';
   if (first === 'nics' && b === 'mac') return 'MAC address';
+  if (first === 'nics' && b === 'bridge') return 'Host bridge';
   if (first === 'nics' && b === 'forwards' && typeof c === 'number') return d === 'guestPort' ? 'Guest port' : d === 'protocol' ? 'Protocol' : 'Host port';
   return undefined;
 }

@@ -97,6 +97,20 @@ describe('banners', () => {
     expect(banner.textContent).toContain('/dev/kvm does not exist');
   });
 
+  it('tells of bridged networking an engine cannot do as advice, not a warning: guests run on NAT as before', async () => {
+    const engine = new EngineDouble([guest('web', 'running')]);
+    const reason = 'bridged networking needs a privileged engine (root); this one runs as uid 1000';
+    engine.engine.host = {
+      ...engine.engine.host,
+      features: { ...engine.engine.host.features, kvm: { available: true }, bridgedNetwork: { available: false, reason } },
+    };
+    await renderWithEngine(<App kind="web" />, engine);
+    const banner = await screen.findByRole('region', { name: 'Host capabilities' });
+    expect(banner.className).toContain('banner--info');
+    expect(banner.textContent).toContain('Some optional features are unavailable on this host');
+    expect(banner.textContent).toContain(`Bridged networking: ${reason}`);
+  });
+
   it('names guest definition files the engine could not read', async () => {
     const engine = new EngineDouble([guest('web', 'shutoff')]);
     engine.broken = [{ file: 'old.json', reason: "memoryMiB '8' must be an integer in range [16, 1048576]" }];

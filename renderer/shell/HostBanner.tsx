@@ -1,14 +1,14 @@
 // What this host cannot do, and what to do about it — from `host:info`'s features, each with the engine's reason.
 import { useState } from 'react';
-import { FEATURE_INFO, FEATURES, type Feature, type HostInfo } from '../../shared';
+import { FEATURE_INFO, FEATURES, OPTIONAL_FEATURES, type Feature, type HostInfo } from '../../shared';
 import { useApp } from '../store/context';
 import { CloseIcon, WarnIcon } from '../ui/icons';
 
-/** Missing features, the most serious first; KVM is only advice (guests run without it). */
+/** Missing features, the most serious first; KVM and bridged networking are only advice (guests run without them). */
 function missingFeatures(host: HostInfo): { feature: Feature; reason?: string; severe: boolean }[] {
   return FEATURES.flatMap((f) => {
     const a = host.features[f];
-    return a && !a.available ? [{ feature: f, reason: a.reason, severe: f !== 'kvm' }] : [];
+    return a && !a.available ? [{ feature: f, reason: a.reason, severe: !OPTIONAL_FEATURES.includes(f) }] : [];
   }).sort((a, b) => Number(b.severe) - Number(a.severe));
 }
 
@@ -23,7 +23,13 @@ export function HostBanner() {
     <section className={`banner ${severe ? 'banner--warn' : 'banner--info'}`} aria-label="Host capabilities">
       <WarnIcon />
       <div className="banner__body">
-        <p className="banner__title">{severe ? 'Some features are unavailable on this host' : 'This host runs guests without hardware acceleration'}</p>
+        <p className="banner__title">
+          {severe
+            ? 'Some features are unavailable on this host'
+            : missing.some((m) => m.feature === 'kvm')
+              ? 'This host runs guests without hardware acceleration'
+              : 'Some optional features are unavailable on this host'}
+        </p>
         <ul className="banner__list">
           {missing.map((m) => (
             <li key={m.feature}>

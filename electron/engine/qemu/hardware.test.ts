@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { definitionSchema, type DefinitionInput } from '../../../shared';
 import { buildArgv } from './argv';
+import { tapName } from '../host/network';
 import { bootIndexes, defaultMac, ideProblem } from './hardware';
 
 const UUID = '0f5e6b8e-1c2d-4e3f-8a9b-0c1d2e3f4a5b';
@@ -85,6 +86,17 @@ describe('NICs', () => {
       { driver: 'virtio-net-pci', netdev: 'net0', mac: defaultMac(UUID, 0), id: 'nic0', romfile: '' },
       { driver: 'e1000', netdev: 'net1', mac: '52:54:00:aa:bb:cc', id: 'nic1', romfile: '' },
     ]);
+  });
+
+  it('a bridged NIC is the tap the engine made, QEMU running no script, with the same device as on NAT', () => {
+    const a = argv({ nics: [{ model: 'e1000', mac: '52:54:00:aa:bb:cc' }, { bridge: 'br-lab.0' }] });
+    // The bridge's name never reaches QEMU (only `ip` gets it): the option string holds the tap's, which is ours.
+    expect(valuesOf(a, '-netdev')).toEqual(['user,id=net0', `tap,id=net1,ifname=${tapName(UUID, 1)},script=no,downscript=no`]);
+    expect(tapName(UUID, 1)).toMatch(/^cgv[0-9a-f]{8}$/);
+    expect(a.join(' ')).not.toContain('br-lab');
+    expect(devices(a).filter((d) => d.netdev)[1]).toEqual({ driver: 'virtio-net-pci', netdev: 'net1', mac: defaultMac(UUID, 1), id: 'nic1', romfile: '' });
+    // QEMU's seccomp still forbids it to spawn anything: script=no needs no helper.
+    expect(valuesOf(a, '-sandbox')[0]).toContain('spawn=deny');
   });
 
   it('derives the same locally administered unicast MAC for the same guest and NIC, another for the next NIC', () => {

@@ -1,9 +1,11 @@
 // The QEMU arguments for what a guest has besides its disks: CD-ROM drives (IDE, after the IDE disks), the boot order,
-// direct kernel boot, the serial port on the guest's unix socket, and user-mode NICs with loopback-only port forwards.
-// Paths travel as JSON values or as whole arguments (-kernel, -initrd); the NIC option string holds only numbers and
-// ids we make, never user text.
+// direct kernel boot, the serial port on the guest's unix socket, and NICs: user-mode with loopback-only port forwards,
+// or on a host bridge through the tap the engine made. Paths travel as JSON values or as whole arguments (-kernel,
+// -initrd); the NIC option string holds only numbers and names we make (never user text: not even the bridge's name,
+// which only `ip` is given).
 import { createHash } from 'node:crypto';
 import type { Cdrom, Definition, Nic } from '../../../shared';
+import { tapName } from '../host/network';
 import { IDE_SLOTS } from './disk';
 
 /** The qdev id of CD-ROM drive i: what `blockdev-change-medium` and `eject` name. */
@@ -67,10 +69,17 @@ export function defaultMac(uuid: string, index: number): string {
   return ['52', '54', '00', ...[h[0]!, h[1]!, h[2]!].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 
-/** `-netdev` and `-device` for NIC i: slirp with loopback-only forwards, no option ROM (no PXE, no ROM file needed). */
+/**
+ * `-netdev` and `-device` for NIC i, no option ROM (no PXE, no ROM file needed): slirp with loopback-only forwards, or
+ * the tap `tapName(uuid, i)` the engine made and joined to the bridge. QEMU only attaches to that tap (script=no, so
+ * its seccomp `spawn=deny` holds: it runs no helper), and never touches the bridge.
+ */
 export function nicArgs(nic: Nic, i: number, uuid: string): string[] {
-  const forwards = nic.forwards.map((f) => `,hostfwd=${f.protocol}:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join('');
   const device = { driver: nic.model, netdev: `net${i}`, mac: nic.mac ?? defaultMac(uuid, i), id: `nic${i}`, romfile: '' };
+  if (nic.bridge !== undefined) {
+    return ['-netdev', `tap,id=net${i},ifname=${tapName(uuid, i)},script=no,downscript=no`, '-device', JSON.stringify(device)];
+  }
+  const forwards = nic.forwards.map((f) => `,hostfwd=${f.protocol}:127.0.0.1:${f.hostPort}-:${f.guestPort}`).join('');
   return ['-netdev', `user,id=net${i}${forwards}`, '-device', JSON.stringify(device)];
 }
 

@@ -3,8 +3,8 @@ import { definitionSchema } from '../../../shared';
 import { formatRule } from '../cgroup';
 import { describeAcl, diffAcl, planAcl } from './acl';
 
-const def = (devices: object = {}, disks: object[] = []) =>
-  definitionSchema.parse({ name: 'g', uuid: '11111111-2222-4333-8444-555555555555', memoryMiB: 64, vcpus: 1, devices, disks });
+const def = (devices: object = {}, disks: object[] = [], nics: object[] = []) =>
+  definitionSchema.parse({ name: 'g', uuid: '11111111-2222-4333-8444-555555555555', memoryMiB: 64, vcpus: 1, devices, disks, nics });
 
 describe('ACL plans', () => {
   it('defaults (present on this host) + PTYs, minus what the guest goes without, plus extras', () => {
@@ -41,5 +41,20 @@ describe('ACL plans', () => {
     expect(entries.find((e) => e.path === '/dev/urandom')).toMatchObject({ live: true, config: false, source: 'default' });
     expect(entries.find((e) => e.path === '/dev/null')).toMatchObject({ live: true, config: true });
     expect(describeAcl(config, null).every((e) => !e.live)).toBe(true);
+  });
+
+  it('allows the TUN device (c 10:200 rw) to a guest with a bridged NIC, as its own source with a note; not on NAT', () => {
+    const rules = (d: ReturnType<typeof def>) => planAcl(d).entries.map((e) => `${e.source} ${formatRule(e.rule)}`);
+    expect(rules(def({}, [], [{ bridge: 'br0' }, {}]))).toContain('network c 10:200 rw');
+    expect(rules(def({}, [], [{}])).some((r) => r.includes('10:200'))).toBe(false);
+    const entries = describeAcl(planAcl(def({}, [], [{ bridge: 'br0' }])), null);
+    expect(entries.find((e) => e.source === 'network')).toMatchObject({
+      path: '/dev/net/tun',
+      type: 'c',
+      major: 10,
+      minor: 200,
+      access: 'rw',
+      note: 'for the bridged network cards: QEMU attaches their taps through it',
+    });
   });
 });

@@ -1,7 +1,8 @@
 // A guest's effective device ACL: the defaults minus what it goes without, plus the PTYs, plus its block-device disks,
-// plus its extra nodes. The same plan is applied at start, diffed on change, and shown to the user with its sources.
+// plus the TUN device when a NIC is bridged (QEMU opens /dev/net/tun to attach the tap), plus its extra nodes. The
+// same plan is applied at start, diffed on change, and shown to the user with its sources.
 import { statSync } from 'node:fs';
-import { DEFAULT_DEVICE_PATHS, PTY_MAJOR, type AclEntry, type Definition } from '../../../shared';
+import { DEFAULT_DEVICE_PATHS, PTY_MAJOR, TUN_DEVICE_NOTE, TUN_DEVICE_PATH, type AclEntry, type Definition } from '../../../shared';
 import { covers, PTY_RULE, ruleForPath, sameNode, type AclRule } from '../cgroup';
 
 export interface PlannedEntry {
@@ -24,7 +25,7 @@ const isBlockDevice = (path: string) => {
   }
 };
 
-export function planAcl(def: Pick<Definition, 'devices' | 'disks'>): AclPlan {
+export function planAcl(def: Pick<Definition, 'devices' | 'disks' | 'nics'>): AclPlan {
   const entries: PlannedEntry[] = [];
   const skipped: AclPlan['skipped'] = [];
   const add = (path: string, source: PlannedEntry['source'], access = 'rw') => {
@@ -37,6 +38,7 @@ export function planAcl(def: Pick<Definition, 'devices' | 'disks'>): AclPlan {
   for (const path of DEFAULT_DEVICE_PATHS) if (!def.devices.omitDefaults.includes(path)) add(path, 'default');
   entries.push({ rule: PTY_RULE, source: 'default' });
   for (const disk of def.disks) if (isBlockDevice(disk.path)) add(disk.path, 'disk', disk.readonly ? 'r' : 'rw');
+  if (def.nics.some((n) => n.bridge !== undefined)) add(TUN_DEVICE_PATH, 'network');
   for (const path of def.devices.extra) add(path, 'extra');
   return { entries, skipped };
 }
@@ -64,6 +66,7 @@ export function describeAcl(config: AclPlan, live: { plan: AclPlan; kernel: AclR
       live: live !== null && live.kernel.some((k) => covers(k, e.rule)),
       config: inConfig,
       ...(e.rule.major === PTY_MAJOR && !e.path ? { note: 'pseudo-terminals (serial consoles)' } : {}),
+      ...(e.source === 'network' ? { note: TUN_DEVICE_NOTE } : {}),
     });
   };
   for (const e of config.entries) push(e, true);

@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CgvirtError, CPU_SHARES, operationInvalid, quoteName, type ChannelApi, type Definition, type ParsedRequestOf } from '../../../shared';
 import { checkCpuset } from '../cgroup/cpulist';
+import { bridgeProblem, listBridges, probeBridging } from '../host/network';
 import { disksProblem } from '../qemu/disk';
 import { defaultMac, ideProblem } from '../qemu/hardware';
 import { createImage } from '../qemu/img';
@@ -66,9 +67,18 @@ function forwardsProblem(def: Definition): string | null {
   return null;
 }
 
-/** Checks what only this host can tell: paths, buses, ports, extra nodes present, CPUs that exist. */
+/** A bridged NIC names a bridge of this host, and this engine can make taps (else the feature's reason). */
+function bridgesProblem(def: Definition): string | null {
+  const bridged = def.nics.flatMap((nic, n) => (nic.bridge === undefined ? [] : [{ n, bridge: nic.bridge }]));
+  if (bridged.length === 0) return null;
+  const probe = probeBridging();
+  const bridges = listBridges();
+  return bridged.map(({ n, bridge }) => bridgeProblem(`nics[${n}].bridge`, bridge, probe, bridges)).find((p) => p !== null) ?? null;
+}
+
+/** Checks what only this host can tell: paths, buses, ports, bridges, extra nodes present, CPUs that exist. */
 export function checkOnHost(ctx: EngineContext, def: Definition): void {
-  const problem = pathsProblem(def) ?? disksProblem(def.disks) ?? ideProblem(def) ?? forwardsProblem(def);
+  const problem = pathsProblem(def) ?? disksProblem(def.disks) ?? ideProblem(def) ?? forwardsProblem(def) ?? bridgesProblem(def);
   if (problem) throw new CgvirtError('INVALID_ARG', problem);
   checkExtraDevices(def.devices.extra);
   if (def.cpu.cpuset && ctx.cgroups.detection.controllers.cpuset.usable) {

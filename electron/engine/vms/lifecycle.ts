@@ -1,13 +1,15 @@
 // Starting a guest so it runs confined from its first instruction, and cleaning up after it whatever way it exits.
 //
-// Start: group created (a stale one removed) and configured → QEMU launched with -S through the exec wrapper, which
-// joins the group before exec → QMP ready → placement checked in /proc/<pid>/cgroup → status file → `cont`. The group is
-// configured before QEMU exists (not after QMP, as the issue sketches): then even QEMU's own start-up opens are under
-// the ACL and the limits; the placement check after QMP still proves the guest is confined before `cont`.
+// Start: group created (a stale one removed) and configured → a tap per bridged NIC, joined to its bridge → QEMU
+// launched with -S through the exec wrapper, which joins the group before exec → QMP ready → placement checked in
+// /proc/<pid>/cgroup → status file (naming the taps) → `cont`. The group is configured before QEMU exists (not after
+// QMP, as the issue sketches): then even QEMU's own start-up opens are under the ACL and the limits; the placement
+// check after QMP still proves the guest is confined before `cont`.
 // Any failure tears down everything made so far, in reverse, and the error names the step.
 import { CgvirtError, CPU_SHARES, isCgvirtError, type Definition } from '../../../shared';
 import type { CgroupHierarchy, GuestGroup } from '../cgroup';
 import { accelFor } from '../host/kvm';
+import { addTap, attachTap, bridgeProblem, deleteTap, listBridges, probeBridging, tapName } from '../host/network';
 import { checkForwardPorts } from '../host/ports';
 import { requireQemu } from '../host/qemu';
 import { buildArgv } from '../qemu/argv';
@@ -72,6 +74,34 @@ function configureGroup(cgroups: CgroupHierarchy, group: GuestGroup, def: Defini
 }
 
 /**
+ * Makes the tap of each bridged NIC and joins it to its bridge, pushing each tap's deletion onto `undo` as soon as the
+ * tap exists, so a failure at any later point (the next NIC's bridge gone, QEMU refusing) deletes it again. The
+ * bridge is checked again here: it may have gone since the definition was saved. Returns the taps made.
+ */
+async function createTaps(def: Definition, undo: (() => unknown)[], note: (line: string) => void): Promise<string[]> {
+  const taps: string[] = [];
+  const probe = probeBridging();
+  for (const [i, nic] of def.nics.entries()) {
+    if (nic.bridge === undefined) continue;
+    const problem = bridgeProblem(`nics[${i}].bridge`, nic.bridge, probe, listBridges());
+    if (problem) throw new CgvirtError('INVALID_ARG', problem);
+    const tap = tapName(def.uuid, i);
+    await addTap(tap, `nics[${i}]`, note);
+    undo.push(() => deleteTap(tap));
+    taps.push(tap);
+    await attachTap(tap, nic.bridge);
+  }
+  return taps;
+}
+
+/** Deletes a run's taps; what could not be deleted comes back in words. */
+export async function deleteTaps(taps: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const tap of taps) await deleteTap(tap).catch((e: Error) => problems.push(e.message));
+  return problems;
+}
+
+/**
  * Starts `def` confined from its first instruction. `signal` aborts the start at the next step, or at once once QEMU
  * exists (it is killed, which ends whatever step waits on it); everything made so far is undone either way.
  */
@@ -118,6 +148,8 @@ export async function startGuest(ctx: LifecycleContext, def: Definition, signal?
       note(`no writable cgroups on this host (mode ${ctx.cgroups.detection.mode}): the guest runs without a group`);
     }
 
+    const taps = await step('create taps', () => createTaps(def, undo, note));
+
     const blockDevices = await blockDevicePaths(def.disks);
     const args = buildArgv({ definition: def, accel, paths, blockDevices });
     const q = await step('spawn', () => launchQemu({ binary: qemu.path, args, procsFiles: group?.procsFiles() ?? [], logPath }));
@@ -148,6 +180,7 @@ export async function startGuest(ctx: LifecycleContext, def: Definition, signal?
       logPath,
       startedAt: new Date().toISOString(),
       shares: def.cpu.shares ?? CPU_SHARES.default,
+      ...(taps.length ? { taps } : {}),
     };
     await step('record status', () => ctx.runtime.writeStatus(status));
     undo.push(() => ctx.runtime.removeStatus(def.uuid));
@@ -180,7 +213,7 @@ export async function describeEnd(guest: RunningGuest, status: ExitStatus | null
   return { state: 'crashed', reason: tail ? `${how}; the log ends: ${tail}` : how };
 }
 
-/** Removes everything a run left: QMP connection, group, sockets, pidfile, status file. */
+/** Removes everything a run left: QMP connection, group, taps, sockets, pidfile, status file. */
 export async function cleanUpAfterExit(ctx: LifecycleContext, guest: RunningGuest): Promise<string[]> {
   const problems: string[] = [];
   guest.qmp.destroy();
@@ -191,6 +224,8 @@ export async function cleanUpAfterExit(ctx: LifecycleContext, guest: RunningGues
       problems.push((e as Error).message);
     }
   }
+  // After the group: its removal kills what might still hold a tap. The status file names the run's taps.
+  problems.push(...(await deleteTaps(guest.status.taps ?? [])));
   await removeRuntimeFiles(guest.paths).catch((e: Error) => problems.push(e.message));
   ctx.runtime.removeStatus(guest.uuid);
   return problems;

@@ -1,11 +1,12 @@
 // After an engine restart: reattach to each guest whose QEMU still runs (same pid, same start time, its uuid in the
-// command line), find its group from /proc/<pid>/cgroup, and clean up after the ones that ended while no engine watched.
+// command line; it keeps its taps), find its group from /proc/<pid>/cgroup, and clean up after the ones that ended
+// while no engine watched (group, runtime files, taps).
 import type { Definition } from '../../../shared';
 import { readProcCmdline, readProcStat } from '../qemu/proc';
 import { QmpClient } from '../qemu/qmp';
 import { removeRuntimeFiles } from '../qemu/runtime-files';
 import { planAcl } from './acl';
-import type { LifecycleContext } from './lifecycle';
+import { deleteTaps, type LifecycleContext } from './lifecycle';
 import { reattachedProcess, RunningGuest } from './running';
 import type { RuntimeStatus } from './runtime';
 
@@ -62,14 +63,15 @@ export async function reconnect(ctx: LifecycleContext, definitionOf: (uuid: stri
         continue;
       }
     }
-    // The QEMU is gone: clean what it left.
+    // The QEMU is gone: clean what it left (its taps are named in the status file: the definition may have changed).
     await removeRuntimeFiles(paths).catch(() => undefined);
+    notes.push(...(await deleteTaps(s.taps ?? [])));
     ctx.runtime.removeStatus(s.uuid);
     if (def) {
       const group = ctx.cgroups.guest(def.name);
       if (ctx.cgroups.detection.writable && group.exists()) await group.remove().catch((e: Error) => notes.push(e.message));
     }
-    notes.push(`guest '${s.name}' ended while no engine watched it; cleaned its runtime files and group`);
+    notes.push(`guest '${s.name}' ended while no engine watched it; cleaned its runtime files${s.taps?.length ? ', taps' : ''} and group`);
   }
   return { guests, notes };
 }

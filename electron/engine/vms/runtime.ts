@@ -23,6 +23,8 @@ export const runtimeStatusSchema = z.object({
   startedAt: z.string(),
   /** The cpu_shares last set live (a v2 host stores a lossy weight; see cgroup/cpu-weight.ts). */
   shares: z.number().int().optional(),
+  /** The taps made for the run's bridged NICs: deleted when it ends, also by an engine that did not start it. */
+  taps: z.array(z.string()).optional(),
 });
 export type RuntimeStatus = z.infer<typeof runtimeStatusSchema>;
 

@@ -2,8 +2,9 @@
 // device ACL), with the controller it needs, how the definition asks for it, and how it is written. The same rows
 // configure a new guest's group at start and move a running guest when a value changes, so a new tunable is one row
 // here (plus its schema and feature in shared/ and its control in the UI; docs/ARCHITECTURE.md has the recipe).
-import { CPU_PERIOD_US, CPU_SHARES, definitionSchema, type Controller, type Definition, type Feature, type HostInfo } from '../../../shared';
+import { CPU_PERIOD_US, CPU_SHARES, definitionSchema, type Controller, type Definition, type Feature } from '../../../shared';
 import type { CgroupHierarchy, GuestGroup } from '../cgroup';
+import type { CgroupReport, HostFeature } from '../host/probe';
 import { diffAcl, planAcl, type AclPlan } from './acl';
 
 /** What a row writes to: the guest's group, and the ACL plan applied to it (null without a devices controller). */
@@ -17,7 +18,7 @@ export interface Tunable {
   field: DefinitionField;
   controller: Extract<Controller, 'cpu' | 'cpuset' | 'memory' | 'devices'>;
   /** The feature host:info reports for it (available where the controller is usable). */
-  feature: Exclude<Feature, 'guests' | 'kvm' | 'stats'>;
+  feature: Exclude<Feature, HostFeature | 'stats'>;
   /** At start: does the definition ask for anything (absent means the kernel's default stays)? */
   wanted(def: Definition): boolean;
   /** Live: does the value differ between the guest's current settings and the next ones? */
@@ -83,9 +84,9 @@ export const TUNABLES: readonly Tunable[] = [
 ];
 
 /** What can be tuned on this host, with the reason for what is missing: one feature per row, plus the stats. */
-export function tunableFeatures(cgroups: CgroupHierarchy): Omit<HostInfo['features'], 'guests' | 'kvm'> {
+export function tunableFeatures(cgroups: CgroupHierarchy): CgroupReport['features'] {
   const rows = Object.fromEntries(TUNABLES.map((t) => [t.feature, cgroups.availability(t.controller)]));
-  return { ...rows, stats: cgroups.availability('cpuacct') } as Omit<HostInfo['features'], 'guests' | 'kvm'>;
+  return { ...rows, stats: cgroups.availability('cpuacct') } as CgroupReport['features'];
 }
 
 /** The fields of a definition that can change on a running guest without a restart. */

@@ -41,6 +41,19 @@ describe('device checklist', () => {
     expect(screen.getByRole('heading', { name: /Other host devices/ })).toBeTruthy();
   });
 
+  it('a guest with a NIC on a host bridge has /dev/net/tun always needed: checked, locked, with the engine’s note', async () => {
+    const vm = guest('lan', 'running');
+    vm.definition.nics = [{ model: 'virtio-net-pci', mac: '52:54:00:12:34:56', bridge: 'br0', forwards: [] }];
+    await renderWithEngine(<DevicesTab name="lan" />, new EngineDouble([vm]));
+    await waitFor(() => expect(document.getElementById(box('/dev/net/tun').getAttribute('aria-describedby')!)!.textContent).toMatch(/QEMU attaches/));
+    expect(box('/dev/net/tun').checked).toBe(true);
+    expect(box('/dev/net/tun').disabled).toBe(true);
+    const why = document.getElementById(box('/dev/net/tun').getAttribute('aria-describedby')!)!.textContent;
+    expect(why).toContain('char · 10:200 · TUN/TAP network');
+    expect(why).toContain('for the bridged network cards: QEMU attaches their taps through it');
+    expect(why).toContain('allowed while a network card is on a host bridge');
+  });
+
   it('warns when an always-needed device is unchecked', async () => {
     await setup();
     fireEvent.click(box('/dev/urandom'));

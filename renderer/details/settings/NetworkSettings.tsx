@@ -1,22 +1,25 @@
-// The guest's network cards: user-mode NAT (the guest reaches out through the host), each with its model, its MAC
-// (kept once assigned: the guest's OS knows its card by it) and ports forwarded from the host's loopback into the
-// guest. Applied at the next start.
-import { FORWARD_LIMIT, NIC_LIMIT, NIC_MODELS, type PortForward } from '../../../shared';
+// The guest's network cards, each with its model, its MAC (kept once assigned: the guest's OS knows its card by it) and
+// its connection: user-mode NAT (the guest reaches out through the host) with ports forwarded from the host's loopback
+// into the guest, or a host bridge (where the engine can make taps). Applied at the next start.
+import { FORWARD_LIMIT, NIC_LIMIT, NIC_MODELS, type HostInfo, type PortForward } from '../../../shared';
 import { newForwardDraft, newNicDraft, type ForwardDraft, type NicDraft, type NicModel } from '../../model/settings-form';
+import { useApp } from '../../store/context';
 import { Field } from '../../ui/Field';
+import { NicConnection } from '../../ui/NicConnection';
 import { invalidProps, type SectionProps } from './section';
 
 /** virtio needs the guest's driver (Linux has it; Windows needs virtio-win); every OS knows the e1000. */
 const MODEL_LABEL: Record<NicModel, string> = { 'virtio-net-pci': 'virtio (fastest)', e1000: 'Intel e1000 (no driver needed)' };
 
 export function NetworkSettings({ id, draft, problems, edit, locked }: SectionProps) {
+  const host = useApp((s) => s.host);
   const setNic = (n: number, change: Partial<NicDraft>) => edit({ nics: draft.nics.map((nic, k) => (k === n ? { ...nic, ...change } : nic)) });
   return (
     <fieldset className="fieldset" disabled={locked}>
       <legend className="field-label">Network</legend>
       <p className="hint">
-        User-mode NAT: the guest reaches the network through the host; a forwarded port listens on 127.0.0.1 only, so only this machine reaches in. Changes
-        apply at the next start.
+        User-mode NAT: the guest reaches the network through the host; a forwarded port listens on 127.0.0.1 only, so only this machine reaches in. Bridge:
+        the card joins a bridge of the host, as a machine on that network. Changes apply at the next start.
       </p>
       {draft.nics.length === 0 && <p className="hint">No network cards: the guest is offline.</p>}
       {draft.nics.map((nic, n) => (
@@ -26,6 +29,7 @@ export function NetworkSettings({ id, draft, problems, edit, locked }: SectionPr
           id={`${id}-nic-${n}`}
           n={n}
           nic={nic}
+          host={host}
           problems={problems}
           onChange={(c) => setNic(n, c)}
           onRemove={() => edit({ nics: draft.nics.filter((_, k) => k !== n) })}
@@ -44,6 +48,7 @@ function NicEditor({
   n,
   nic,
   nics,
+  host,
   problems,
   onChange,
   onRemove,
@@ -51,6 +56,7 @@ function NicEditor({
   id: string;
   n: number;
   nic: NicDraft;
+  host: HostInfo | null;
   /** All the guest's NICs: a new forward takes a host port none of them uses. */
   nics: NicDraft[];
   problems: SectionProps['problems'];
@@ -58,7 +64,6 @@ function NicEditor({
   onRemove: () => void;
 }) {
   const at = `nics.${n}`;
-  const setForward = (i: number, change: Partial<ForwardDraft>) => onChange({ forwards: nic.forwards.map((f, k) => (k === i ? { ...f, ...change } : f)) });
   const macProblem = problems[`${at}.mac`];
   return (
     <div role="group" aria-label={`NIC ${n + 1}`} className="fieldset">
@@ -90,10 +95,39 @@ function NicEditor({
             {...invalidProps(`${id}-mac`, macProblem)}
           />
         </Field>
+        <NicConnection id={id} host={host} mode={nic.mode} bridge={nic.bridge} bridgeError={problems[`${at}.bridge`]} onChange={(c) => onChange(c)} />
         <button type="button" className="button" onClick={onRemove}>
           Remove NIC {n + 1}
         </button>
       </div>
+      {nic.mode === 'nat' ? (
+        <Forwards id={id} at={at} nic={nic} nics={nics} problems={problems} onChange={onChange} />
+      ) : (
+        <p className="hint">No port forwards: they are for NAT; on a bridge the guest is reached at its own address.</p>
+      )}
+    </div>
+  );
+}
+
+/** A NAT card's forwards, from the host's loopback into the guest. */
+function Forwards({
+  id,
+  at,
+  nic,
+  nics,
+  problems,
+  onChange,
+}: {
+  id: string;
+  at: string;
+  nic: NicDraft;
+  nics: NicDraft[];
+  problems: SectionProps['problems'];
+  onChange: (change: Partial<NicDraft>) => void;
+}) {
+  const setForward = (i: number, change: Partial<ForwardDraft>) => onChange({ forwards: nic.forwards.map((f, k) => (k === i ? { ...f, ...change } : f)) });
+  return (
+    <>
       <span className="field-label">Port forwards (host 127.0.0.1 → guest)</span>
       {nic.forwards.length === 0 && <p className="hint">Nothing forwarded.</p>}
       {nic.forwards.map((f, i) => {
@@ -152,6 +186,6 @@ function NicEditor({
       >
         Add a port forward
       </button>
-    </div>
+    </>
   );
 }

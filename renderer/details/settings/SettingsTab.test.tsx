@@ -144,6 +144,71 @@ describe('Settings: drives, boot, network, display and accelerator of a shut-off
   });
 });
 
+describe('Settings: a network card on a host bridge', () => {
+  const connection = (n: number) => within(nic(n)).getByRole<HTMLSelectElement>('combobox', { name: 'Connection' });
+
+  it('turns a NAT card into one on a host bridge: the host’s bridges offered, the forwards gone, applied through vm:update', async () => {
+    const { engine } = await setup(installer('shutoff'));
+    expect(connection(1).value).toBe('nat');
+    expect(within(nic(1)).queryByRole('combobox', { name: 'Host bridge' })).toBeNull();
+    fireEvent.change(connection(1), { target: { value: 'bridge' } });
+    const bridge = within(nic(1)).getByRole<HTMLSelectElement>('combobox', { name: 'Host bridge' });
+    // The host's bridges, the first chosen.
+    expect(
+      within(bridge)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['br0', 'br-lab']);
+    expect(bridge.value).toBe('br0');
+    fireEvent.change(bridge, { target: { value: 'br-lab' } });
+    expect(within(nic(1)).queryByRole('button', { name: 'Add a port forward' })).toBeNull();
+    expect(within(nic(1)).queryByRole('group', { name: 'Forward 1' })).toBeNull();
+    expect(within(nic(1)).getByText(/No port forwards: they are for NAT/)).toBeTruthy();
+    // Back to NAT before applying: the forwards it had come back; Bridge again keeps the bridge chosen.
+    fireEvent.change(connection(1), { target: { value: 'nat' } });
+    expect(within(forward(1, 1)).getByRole<HTMLInputElement>('spinbutton', { name: 'Host port' }).value).toBe('2222');
+    fireEvent.change(connection(1), { target: { value: 'bridge' } });
+    expect(within(nic(1)).getByRole<HTMLSelectElement>('combobox', { name: 'Host bridge' }).value).toBe('br-lab');
+    apply();
+    await screen.findByText(/^Saved\./);
+    expect(lastUpdate(engine).nics).toEqual([{ model: 'virtio-net-pci', mac: '52:54:00:12:34:56', bridge: 'br-lab', forwards: [] }]);
+  });
+
+  it('puts the engine’s refusal of a bridge beside the Host bridge field, in the user’s words', async () => {
+    const vm = installer('shutoff');
+    vm.definition.nics = [{ model: 'virtio-net-pci', mac: '52:54:00:12:34:56', bridge: 'br0', forwards: [] }];
+    const { engine } = await setup(vm);
+    expect(connection(1).value).toBe('bridge');
+    engine.failNext('vm:update', 'INVALID_ARG', "nics[0].bridge 'br0' is not a bridge on this host; bridges here: br-lab");
+    fireEvent.click(screen.getByRole('checkbox', { name: /^Display/ }));
+    apply();
+    const bridge = within(nic(1)).getByRole('combobox', { name: 'Host bridge' });
+    expect(await within(nic(1)).findByText("Host bridge 'br0' is not a bridge on this host; bridges here: br-lab")).toBeTruthy();
+    expect(bridge.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('where the engine cannot bridge: Bridge is offered disabled with the engine’s reason, and a bridged card says why it cannot work', async () => {
+    const reason = 'bridged networking needs a privileged engine (root); this one runs as uid 1000';
+    const vm = installer('shutoff');
+    const engine = new EngineDouble([vm]);
+    engine.engine.host = { ...engine.engine.host, features: { ...engine.engine.host.features, bridgedNetwork: { available: false, reason } } };
+    await renderWithEngine(<SettingsTab name="inst" />, engine);
+    await waitFor(() =>
+      expect(within(connection(1)).getByRole<HTMLOptionElement>('option', { name: `Bridge (unavailable: ${reason})` }).disabled).toBe(true),
+    );
+    expect(within(connection(1)).getByRole<HTMLOptionElement>('option', { name: 'NAT (user mode)' }).disabled).toBe(false);
+    cleanup();
+
+    // A card saved on a bridge (by an engine that could) is shown as it is, with the reason it cannot run here.
+    vm.definition.nics = [{ model: 'virtio-net-pci', mac: '52:54:00:12:34:56', bridge: 'br0', forwards: [] }];
+    const again = new EngineDouble([vm]);
+    again.engine.host = engine.engine.host;
+    await renderWithEngine(<SettingsTab name="inst" />, again);
+    expect(await within(nic(1)).findByText(`bridged networking is unavailable: ${reason}; choose NAT`)).toBeTruthy();
+    expect(connection(1).getAttribute('aria-invalid')).toBe('true');
+  });
+});
+
 describe('Settings of a running guest', () => {
   it('lists what waits for the next start, and keeps the drives out of the form', async () => {
     const vm = installer('running');
