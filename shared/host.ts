@@ -28,7 +28,7 @@ export const FEATURE_INFO = {
   memoryLimit: { label: 'Memory limit', fix: 'needs the memory controller with write access.' },
   deviceAcl: {
     label: 'Device access control',
-    fix: 'needs the devices controller (cgroup v1) with write access; on cgroup v2 it is not available yet.',
+    fix: 'needs the devices controller (cgroup v1) with write access, or on cgroup v2 a privileged engine (root, or CAP_BPF and CAP_SYS_ADMIN) on a kernel with CONFIG_CGROUP_BPF.',
   },
   stats: { label: 'Live statistics', fix: 'needs the cpuacct (v1) or cpu (v2) and memory controllers readable.' },
   bridgedNetwork: {

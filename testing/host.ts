@@ -2,6 +2,7 @@
 // skip on a developer's machine, fail under CGVIRT_STRICT=1 (CI), never pass silently.
 // No test-runner import here: vitest suites use ./describe-on-host, Playwright specs call `missing` directly.
 import { existsSync, readFileSync } from 'node:fs';
+import { probeDeviceFilter } from '../electron/engine/cgroup/bpf/probe';
 import { onPath } from '../scripts/on-path.mjs';
 import { findGrubRescueIso, findKernel, findStaticBusybox, GRUB_RESCUE_ISO } from './real-os';
 
@@ -12,12 +13,25 @@ const v1Mounted = (controller: string) =>
     .split('\n')
     .some((l) => / - cgroup /.test(l) && l.split(' - ')[1]?.split(' ')[2]?.split(',').includes(controller));
 
+/** Where this host mounts cgroup2 (the unified tree of a hybrid host), if it does. */
+export const cgroup2Mount = (): string | null =>
+  readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .find((l) => / - cgroup2 /.test(l))
+    ?.split(' ')[4] ?? null;
+
 /** Each capability: whether this host has it, and what is missing when it does not. */
 export const host = {
   root: () => (process.getuid?.() === 0 ? null : 'root (cgroup writes and QEMU placement need it)'),
   cgroupV1: () => {
     const missing = ['cpu', 'cpuacct', 'cpuset', 'memory', 'devices'].filter((c) => !v1Mounted(c));
     return missing.length ? `cgroup v1 controllers ${missing.join(', ')}` : null;
+  },
+  // The cgroup v2 device filter (electron/engine/cgroup/bpf/): a cgroup2 mount, and a kernel that loads the filter for us.
+  cgroup2DeviceFilter: () => {
+    if (!cgroup2Mount()) return 'a cgroup2 hierarchy (mounted at /sys/fs/cgroup or /sys/fs/cgroup/unified)';
+    const why = probeDeviceFilter();
+    return why === null ? null : `a cgroup2 hierarchy that accepts device programs (${why})`;
   },
   qemu: () => (onPath('qemu-system-x86_64') ? null : 'qemu-system-x86_64 (Debian package qemu-system-x86)'),
   qemuImg: () => (onPath('qemu-img') ? null : 'qemu-img (Debian package qemu-utils)'),

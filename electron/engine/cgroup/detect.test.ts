@@ -145,6 +145,34 @@ describe('detectCgroups on recorded hosts', () => {
     expect(d.controllers.devices.reason).toMatch(/BPF/);
   });
 
+  it('pure v2 with the device filter probed: devices on v2 when it loads, its reason when it does not', () => {
+    const works = detectCgroups({ ...SAMPLES.pureV2, uid: 0, v2Controllers: ALL_V2, v2Delegated: false, v2DeviceFilter: null });
+    expect(works.controllers.devices).toMatchObject({ version: 2, usable: true });
+    expect(works.controllers.devices.reason).toBeUndefined();
+    const refused = detectCgroups({
+      ...SAMPLES.pureV2,
+      uid: 0,
+      v2Controllers: ALL_V2,
+      v2Delegated: false,
+      v2DeviceFilter: 'this kernel has no cgroup BPF (CONFIG_CGROUP_BPF)',
+    });
+    expect(refused.controllers.devices).toMatchObject({ version: 2, usable: false, reason: 'this kernel has no cgroup BPF (CONFIG_CGROUP_BPF)' });
+    // A delegated user's subtree is writable, but bpf(2) still needs privilege: the probe's reason stands.
+    const user = detectCgroups({
+      ...SAMPLES.pureV2,
+      uid: 1000,
+      v2Controllers: ALL_V2,
+      v2Delegated: true,
+      v2DeviceFilter: 'the device filter needs a privileged engine (CAP_BPF/root)',
+    });
+    expect(user.controllers.devices).toMatchObject({ usable: false, reason: 'the device filter needs a privileged engine (CAP_BPF/root)' });
+  });
+
+  it('hybrid: devices stay on the v1 controller whatever the probe says', () => {
+    const d = detectCgroups({ ...SAMPLES.thisMachine, uid: 0, v2Controllers: [], v2Delegated: false, v2DeviceFilter: null });
+    expect(d.controllers.devices).toMatchObject({ version: 1, usable: true });
+  });
+
   it('pure v2 as a user: writable only with a delegated subtree', () => {
     const plain = detectCgroups({ ...SAMPLES.pureV2, uid: 1000, v2Controllers: ['memory', 'pids'], v2Delegated: false });
     expect(plain.writable).toBe(false);

@@ -3,6 +3,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTROLLERS, type CgroupMode, type Controller } from '../../../shared';
+import { probeDeviceFilter } from './bpf/probe';
 
 export interface CgroupMount {
   /** The group the mount shows as its root (not `/` inside a container without a cgroup namespace). */
@@ -83,10 +84,15 @@ export interface DetectionInput {
   v2Controllers: string[];
   /** Whether our own v2 group's directory is writable by us (a delegated subtree, for a non-root manager). */
   v2Delegated: boolean;
+  /**
+   * The device filter probe (bpf/probe.ts) where devices would be on v2: null when it works, else the reason;
+   * absent when not probed (then v2 devices stay unavailable).
+   */
+  v2DeviceFilter?: string | null;
 }
 
-const V2_DEVICES_REASON =
-  'cgroup v2 has no devices files: the kernel filters devices with a BPF program attached to the group, which cgvirt does not have yet';
+const V2_DEVICES_UNPROBED =
+  'cgroup v2 has no devices files: the kernel filters devices with a BPF program attached to the group, and this host was not probed for it';
 
 export function detectCgroups(input: DetectionInput): CgroupDetection {
   const mounts = parseMountinfo(input.mountinfo);
@@ -116,7 +122,13 @@ export function detectCgroups(input: DetectionInput): CgroupDetection {
     // v2 has no cpuacct controller: CPU time is in every group's cpu.stat. Devices are a BPF program, not files.
     const inV2 = v2Mount && (name === 'cpuacct' || name === 'devices' || input.v2Controllers.includes(name));
     if (inV2) {
-      const reason = name === 'devices' ? V2_DEVICES_REASON : !v2Writable ? notWritableV2(v2Mount, privileged) : undefined;
+      const reason = !v2Writable
+        ? notWritableV2(v2Mount, privileged)
+        : name === 'devices'
+          ? input.v2DeviceFilter === undefined
+            ? V2_DEVICES_UNPROBED
+            : (input.v2DeviceFilter ?? undefined)
+          : undefined;
       controllers[name] = { version: 2, mount: v2Mount, ownPath: v2Own, usable: reason === undefined, ...(reason ? { reason } : {}) };
       continue;
     }
@@ -149,8 +161,8 @@ const readOr = (path: string, fallback: string) => {
   }
 };
 
-/** Detection of the host this process runs on. `procRoot` is injectable for tests. */
-export function readHostDetection(procRoot = '/proc'): CgroupDetection {
+/** Detection of the host this process runs on. `procRoot` and the device filter probe are injectable for tests. */
+export function readHostDetection(procRoot = '/proc', probe: () => string | null = probeDeviceFilter): CgroupDetection {
   const mountinfo = readOr(join(procRoot, 'self/mountinfo'), '');
   const procCgroup = readOr(join(procRoot, 'self/cgroup'), '');
   const v2 = parseMountinfo(mountinfo).find((m) => m.fstype === 'cgroup2');
@@ -170,7 +182,17 @@ export function readHostDetection(procRoot = '/proc'): CgroupDetection {
       v2Delegated = false;
     }
   }
-  return detectCgroups({ mountinfo, procCgroup, uid: process.getuid?.() ?? -1, v2Controllers, v2Delegated });
+  // Devices go to v1 where its controller is mounted (hybrid hosts too); only otherwise is the BPF filter probed.
+  const v1Devices = parseMountinfo(mountinfo).some((m) => m.fstype === 'cgroup' && m.controllers.includes('devices'));
+  const v2DeviceFilter = v2 && !v1Devices ? probe() : undefined;
+  return detectCgroups({
+    mountinfo,
+    procCgroup,
+    uid: process.getuid?.() ?? -1,
+    v2Controllers,
+    v2Delegated,
+    ...(v2DeviceFilter !== undefined ? { v2DeviceFilter } : {}),
+  });
 }
 
 /** A hierarchy-relative group path as seen through a mount whose root may not be `/` (containers). */

@@ -1,10 +1,11 @@
 // cgroup v2: one tree. A controller's files appear in a group only when its parent lists the controller in
 // `cgroup.subtree_control`, and a group holding processes cannot hand controllers to children (the no-internal-process
-// rule; the root is exempt). Devices have no files here: the kernel filters them with a BPF program (not built yet).
+// rule; the root is exempt). Devices have no files here: the kernel filters them with a BPF program per group (bpf/).
 import { join } from 'node:path';
 import { CgvirtError, type Controller } from '../../../shared';
 import type { AclRule } from './acl';
 import type { CgroupBackend, CpuMax, GroupStats } from './backend';
+import { BpfDeviceFilters, type DeviceFilters } from './v2-devices';
 import { sharesForWeight, sharesToWeight } from './cpu-weight';
 import { cgroupWriteError, errnoOf, type CgroupFs } from './fs';
 
@@ -16,10 +17,13 @@ export interface V2Options {
   selfPid: number;
   /** Where the manager moves itself when it stands in the way of the no-internal-process rule (a leaf of its partition). */
   selfLeaf: string;
+  /** The device filters, when this backend serves devices (default: BPF programs in the kernel). */
+  devices?: DeviceFilters;
 }
 
 export class V2Backend implements CgroupBackend {
   readonly version = 2;
+  private readonly filters: DeviceFilters | null;
 
   /** `controllers`: what this backend serves (cpuacct means cpu.stat, present in every group). */
   constructor(
@@ -27,7 +31,9 @@ export class V2Backend implements CgroupBackend {
     private readonly mount: string,
     readonly controllers: readonly Controller[],
     private readonly options: V2Options,
-  ) {}
+  ) {
+    this.filters = controllers.includes('devices') ? (options.devices ?? new BpfDeviceFilters()) : null;
+  }
 
   dirOf(group: string): string {
     return join(this.mount, group);
@@ -102,6 +108,8 @@ export class V2Backend implements CgroupBackend {
   }
 
   remove(group: string): void {
+    // The kernel detaches the group's device program with the group; only our fds of it are ours to close.
+    this.filters?.release(this.dirOf(group));
     try {
       this.fs.rmdir(this.dirOf(group));
     } catch (e) {
@@ -191,23 +199,21 @@ export class V2Backend implements CgroupBackend {
     return v === 'max' ? null : Number(v);
   }
 
-  private noDevices(): never {
-    throw new CgvirtError(
-      'UNSUPPORTED',
-      'device ACL unavailable: cgroup v2 has no devices files and filters devices with a BPF program, which cgvirt does not have yet',
-    );
+  private devices(): DeviceFilters {
+    this.need('devices');
+    return this.filters!;
   }
-  denyAllDevices(): void {
-    this.noDevices();
+  denyAllDevices(group: string): void {
+    this.devices().denyAll(this.dirOf(group));
   }
-  allowDevice(_group: string, _rule: AclRule): void {
-    this.noDevices();
+  allowDevice(group: string, rule: AclRule): void {
+    this.devices().allow(this.dirOf(group), rule);
   }
-  denyDevice(_group: string, _rule: AclRule): void {
-    this.noDevices();
+  denyDevice(group: string, rule: AclRule): void {
+    this.devices().deny(this.dirOf(group), rule);
   }
-  listDevices(): AclRule[] {
-    this.noDevices();
+  listDevices(group: string): AclRule[] {
+    return this.devices().list(this.dirOf(group));
   }
 
   readStats(group: string): GroupStats {
