@@ -94,12 +94,28 @@ export function newcArchive(entries: readonly CpioEntry[], mtime = 0): Buffer {
 // ---------------------------------------------------------------------------------------------------------------------
 // The NIC drivers. Debian builds them as modules; a kernel with one built in needs nothing loaded for it.
 
+/** A kernel option and the module that provides it when the kernel builds it as one. */
+export interface KernelDriver {
+  option: string;
+  module: string;
+}
+
 /** Kernel option → module, for the two NIC models the tests boot (virtio-net-pci needs the virtio PCI transport). */
-export const NIC_DRIVERS = [
+export const NIC_DRIVERS: readonly KernelDriver[] = [
   { option: 'CONFIG_VIRTIO_PCI', module: 'virtio_pci' },
   { option: 'CONFIG_VIRTIO_NET', module: 'virtio_net' },
   { option: 'CONFIG_E1000', module: 'e1000' },
-] as const;
+];
+
+/**
+ * The host's root over 9p (`-virtfs …,mount_tag=host`, a virtio-9p-pci device): the PCI transport, 9p's virtio
+ * transport and the filesystem. modules.dep adds what they need (virtio, virtio_ring, netfs, fscache, 9pnet).
+ */
+export const NINEP_DRIVERS: readonly KernelDriver[] = [
+  { option: 'CONFIG_VIRTIO_PCI', module: 'virtio_pci' },
+  { option: 'CONFIG_NET_9P_VIRTIO', module: '9pnet_virtio' },
+  { option: 'CONFIG_9P_FS', module: '9p' },
+];
 
 /** `virtio-rng.ko.xz` → `virtio_rng`: the kernel treats - and _ in module names alike. */
 const moduleName = (path: string) =>
@@ -127,7 +143,7 @@ function readModulesDep(modulesDir: string): Map<string, { path: string; deps: s
 }
 
 /** Whether the kernel has `option` built in (y), as a module (m) or not at all; from its config, else modules.builtin. */
-function builtState(kernel: LinuxKernel, driver: (typeof NIC_DRIVERS)[number], deps: Map<string, unknown>): 'y' | 'm' | null {
+function builtState(kernel: LinuxKernel, driver: KernelDriver, deps: Map<string, unknown>): 'y' | 'm' | null {
   if (kernel.config !== null) {
     const m = new RegExp(`^${driver.option}=([ym])$`, 'm').exec(readFileSync(kernel.config, 'utf8'));
     return (m?.[1] as 'y' | 'm' | undefined) ?? null;
@@ -143,10 +159,10 @@ function builtState(kernel: LinuxKernel, driver: (typeof NIC_DRIVERS)[number], d
 }
 
 /**
- * The module files (relative to kernel.modulesDir) to insmod for both NIC models, each after the modules it needs: a
+ * The module files (relative to kernel.modulesDir) to insmod for `drivers`, each after the modules it needs: a
  * depth-first walk of modules.dep, every module once. Throws when the kernel has a driver neither built in nor as a module.
  */
-export function nicModuleOrder(kernel: LinuxKernel): string[] {
+export function moduleOrder(kernel: LinuxKernel, drivers: readonly KernelDriver[]): string[] {
   const dep = readModulesDep(kernel.modulesDir);
   const order: string[] = [];
   const visit = (name: string, from: string) => {
@@ -156,13 +172,16 @@ export function nicModuleOrder(kernel: LinuxKernel): string[] {
     for (const d of entry.deps) visit(moduleName(d), name);
     order.push(entry.path);
   };
-  for (const driver of NIC_DRIVERS) {
+  for (const driver of drivers) {
     const state = builtState(kernel, driver, dep);
     if (state === null) throw new Error(`kernel ${kernel.version} has no ${driver.option} (neither built in nor a module)`);
     if (state === 'm') visit(driver.module, driver.option);
   }
   return order;
 }
+
+/** The modules for both NIC models (see moduleOrder). */
+export const nicModuleOrder = (kernel: LinuxKernel): string[] => moduleOrder(kernel, NIC_DRIVERS);
 
 /**
  * A module's ELF bytes. Debian 12 ships them uncompressed; newer kernels' packages compress them, and busybox's insmod
@@ -235,9 +254,21 @@ while :; do
 done
 `;
 
+/** What differs between guests built from the same parts; every field defaults to the NIC guest's. */
+export interface InitramfsOptions {
+  /** The kernel drivers /init loads (default NIC_DRIVERS). */
+  drivers?: readonly KernelDriver[];
+  /** /init's text, given the module files in load order (under /lib/modules/; default: the NIC guest's /init). */
+  init?: (modules: string[]) => string;
+  /** More entries, after the standard ones (a new directory before what is in it). */
+  entries?: readonly CpioEntry[];
+  /** The image's file name (default busybox-initramfs.cpio.gz). */
+  fileName?: string;
+}
+
 /** Everything in the image, in archive order (directories before their contents). */
-export function busyboxInitramfsEntries(kernel: LinuxKernel, busybox: string): CpioEntry[] {
-  const modules = nicModuleOrder(kernel);
+export function busyboxInitramfsEntries(kernel: LinuxKernel, busybox: string, options: InitramfsOptions = {}): CpioEntry[] {
+  const modules = moduleOrder(kernel, options.drivers ?? NIC_DRIVERS);
   const flat = modules.map((m) => `${moduleName(m)}.ko`);
   const dirs = ['bin', 'sbin', 'usr', 'usr/bin', 'usr/sbin', 'dev', 'proc', 'sys', 'tmp', 'etc', 'var', 'www', 'lib', 'lib/modules'];
   return [
@@ -250,18 +281,25 @@ export function busyboxInitramfsEntries(kernel: LinuxKernel, busybox: string): C
     ...modules.map((m, i): CpioEntry => ({ type: 'file', path: `lib/modules/${flat[i]!}`, data: moduleBytes(join(kernel.modulesDir, m)) })),
     { type: 'file', path: 'udhcpc.script', data: UDHCPC_SCRIPT, mode: 0o755 },
     { type: 'file', path: 'www/index.html', data: `${BUSYBOX_HTTP_MARKER}\n` },
-    { type: 'file', path: 'init', data: initScript(flat), mode: 0o755 },
+    ...(options.entries ?? []),
+    { type: 'file', path: 'init', data: (options.init ?? initScript)(flat), mode: 0o755 },
   ];
 }
 
 /**
  * Writes `<dir>/busybox-initramfs.cpio.gz` for `kernel` (default: this host's newest) and answers its path; boot it with
  * `-kernel kernel.vmlinuz -initrd <path> -append BUSYBOX_CMDLINE`. Building takes well under a second (busybox and three
- * modules), so each caller builds its own rather than sharing one across test files.
+ * modules), so each caller builds its own rather than sharing one across test files. `options` makes another guest of
+ * the same parts (other drivers, another /init, more files: testing/v2-host.ts).
  */
-export function buildBusyboxInitramfs(dir: string, kernel: LinuxKernel = requireKernel(), busybox: string = requireStaticBusybox()): string {
+export function buildBusyboxInitramfs(
+  dir: string,
+  kernel: LinuxKernel = requireKernel(),
+  busybox: string = requireStaticBusybox(),
+  options: InitramfsOptions = {},
+): string {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'busybox-initramfs.cpio.gz');
-  writeFileSync(path, gzipSync(newcArchive(busyboxInitramfsEntries(kernel, busybox))));
+  const path = join(dir, options.fileName ?? 'busybox-initramfs.cpio.gz');
+  writeFileSync(path, gzipSync(newcArchive(busyboxInitramfsEntries(kernel, busybox, options))));
   return path;
 }
