@@ -6,6 +6,9 @@
 //   node v2-host-suite.mjs             the checks, as root (the guest's pid 1 runs it in a chroot of the host)
 //   node v2-host-suite.mjs delegated   the detection (and a hierarchy in the delegated subtree) as an unprivileged user;
 //                                      the root run starts it that way itself
+//   node v2-host-suite.mjs splits R,R.. W N
+//                                      only the priority splits (bench/fidelity-v2.ts): per ratio R, the kernel's floor
+//                                      then the backend's split, N windows of W seconds each
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -384,22 +387,13 @@ async function removePartition(h: CgroupHierarchy): Promise<boolean> {
 async function delegatedSuite(): Promise<void> {
   const detection = readHostDetection();
   const report: Record<string, unknown> = { uid: process.getuid!(), ownGroup: ownGroup(), detection: summary(detection) };
-  // What the engine does now without CGVIRT_CGROUP_PARTITION: the default partition, at the top of the tree.
+  // No CGVIRT_CGROUP_PARTITION: the engine finds the subtree delegated to it and makes its partition there.
   try {
     const h = new CgroupHierarchy(detection);
-    h.ensureDriver();
-    report.defaultPartition = { partition: h.partition, ok: true };
-  } catch (e) {
-    report.defaultPartition = { partition: '/cgvirt', ok: false, error: (e as Error).message };
-  }
-  // What a "find my delegated subtree" rule would choose: a partition below the manager's own group.
-  const partition = `${detection.v2?.ownPath ?? ''}/cgvirt`;
-  try {
-    const h = new CgroupHierarchy(detection, { partition });
     const g = await h.createGuest('user-guest');
     g.setCpuShares(2048);
     report.inDelegatedSubtree = {
-      partition,
+      partition: h.partition,
       ok: true,
       managerMovedTo: ownGroup(),
       guestWeight: Number(readCg(g.path, 'cpu.weight')),
@@ -407,10 +401,85 @@ async function delegatedSuite(): Promise<void> {
     };
     await g.remove();
   } catch (e) {
-    report.inDelegatedSubtree = { partition, ok: false, error: (e as Error).message };
+    report.inDelegatedSubtree = { ok: false, error: (e as Error).message };
   }
+  // What the window shows for the device filter: it needs a privileged engine.
+  report.devices = { usable: detection.controllers.devices.usable, reason: detection.controllers.devices.reason ?? null };
   emit({ check: 'delegated detection', ...report });
 }
 
+/**
+ * Priority fidelity only, for bench/fidelity-v2.ts: for each ratio R, the floor (two bare busy loops in plain groups at
+ * the raw cpu.weight values sharesToWeight gives R×1024 and 1024, both on CPU 0), then the split (the same two loops in
+ * two guest groups through the backend: setCpuShares, setCpuset('0')). One line per measurement, with every window's
+ * ratio: `fidelity floor R:1` and `fidelity split R:1`.
+ */
+async function splitsSuite(ratios: number[], windowS: number, windows: number): Promise<void> {
+  const detection = readHostDetection();
+  mkGroup(PARTITION);
+  writeCg(PARTITION, 'cgroup.procs', String(process.pid));
+  const hier = new CgroupHierarchy(detection, { partition: PARTITION });
+  hier.ensureDriver();
+  /** Windows back to back after one settling time: a's share to b's in each. */
+  const measure = async (a: string, b: string) => {
+    await sleep(500);
+    const out: number[] = [];
+    let [a0, b0] = [usageUs(a), usageUs(b)];
+    for (let w = 0; w < windows; w++) {
+      await sleep(windowS * 1000);
+      const [a1, b1] = [usageUs(a), usageUs(b)];
+      out.push(round((a1 - a0) / (b1 - b0), 4));
+      [a0, b0] = [a1, b1];
+    }
+    return { ratios: out, windowS };
+  };
+  for (const target of ratios) {
+    const [sharesA, sharesB] = [1024 * target, 1024];
+    const [wa, wb] = [sharesToWeight(sharesA), sharesToWeight(sharesB)];
+    await step(`fidelity floor ${target}:1`, async () => {
+      mkGroup(FLOOR);
+      writeCg(FLOOR, 'cgroup.subtree_control', '+cpu +cpuset');
+      for (const [name, w] of [
+        ['a', wa],
+        ['b', wb],
+      ] as const) {
+        mkGroup(`${FLOOR}/${name}`);
+        writeCg(`${FLOOR}/${name}`, 'cpu.weight', String(w));
+        writeCg(`${FLOOR}/${name}`, 'cpuset.cpus', '0');
+      }
+      await spawnIn(`${FLOOR}/a`, BUSY);
+      await spawnIn(`${FLOOR}/b`, BUSY);
+      const m = await measure(`${FLOOR}/a`, `${FLOOR}/b`);
+      await stopAll();
+      await rmTree(FLOOR);
+      return { target, weights: [wa, wb], ...m };
+    });
+    await step(`fidelity split ${target}:1`, async () => {
+      const a = await hier.createGuest(`fidelity-a-${sharesA}`);
+      const b = await hier.createGuest(`fidelity-b-${sharesB}`);
+      a.setCpuShares(sharesA);
+      b.setCpuShares(sharesB);
+      a.setCpuset('0');
+      b.setCpuset('0');
+      await spawnIn((pid) => a.addProcess(pid), BUSY);
+      await spawnIn((pid) => b.addProcess(pid), BUSY);
+      const m = await measure(a.path, b.path);
+      const out = {
+        target,
+        shares: [sharesA, sharesB],
+        weights: [Number(readCg(a.path, 'cpu.weight')), Number(readCg(b.path, 'cpu.weight'))],
+        cpusets: [a.getCpuset(), b.getCpuset()],
+        ...m,
+      };
+      await stopAll();
+      await a.remove({ kill: true });
+      await b.remove({ kill: true });
+      return out;
+    });
+  }
+  emit({ check: 'cleanup', remaining: (await removePartition(hier)) ? [] : readdirSync(dirOf(PARTITION)) });
+}
+
 if (process.argv[2] === 'delegated') await delegatedSuite();
+else if (process.argv[2] === 'splits') await splitsSuite(process.argv[3]!.split(',').map(Number), Number(process.argv[4]), Number(process.argv[5]));
 else await rootSuite();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectCgroups, parseMountinfo, parseProcCgroup, relativeToMount } from './detect';
+import { delegatedRootOf, detectCgroups, parseMountinfo, parseProcCgroup, relativeToMount, type CgroupMount } from './detect';
 
 // Recorded from real hosts (only the cgroup-relevant lines plus a few neighbours to prove they are ignored).
 const SAMPLES = {
@@ -219,5 +219,16 @@ describe('relativeToMount', () => {
     const [m] = parseMountinfo(SAMPLES.containerReadOnly.mountinfo);
     expect(relativeToMount(m!, '/docker/4f2a/cgvirt/qemu/a')).toBe('/cgvirt/qemu/a');
     expect(relativeToMount(m!, '/cgvirt/qemu/a')).toBe('/cgvirt/qemu/a');
+  });
+});
+
+describe('delegatedRootOf', () => {
+  const mount: CgroupMount = { mountPoint: '/sys/fs/cgroup', root: '/', fstype: 'cgroup2', controllers: [], readOnly: false };
+  it('climbs from our own group to the highest one we may write: the delegated subtree', () => {
+    const writable = (dir: string) => dir.startsWith('/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service');
+    expect(delegatedRootOf(mount, '/user.slice/user-1000.slice/user@1000.service/app.slice/cgvirt.scope', writable)).toBe(
+      '/user.slice/user-1000.slice/user@1000.service',
+    );
+    expect(delegatedRootOf(mount, '/user.slice/user-1000.slice/user@1000.service', writable)).toBe('/user.slice/user-1000.slice/user@1000.service');
   });
 });

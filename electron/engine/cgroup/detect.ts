@@ -33,7 +33,7 @@ export interface CgroupDetection {
   /** Every controller cgvirt uses, placed or with the reason it cannot be. */
   controllers: Record<Controller, ControllerPlacement | { version: null; usable: false; reason: string }>;
   /** The v2 mount, when there is one (also in hybrid mode, where it may hold no controller). */
-  v2?: { mount: CgroupMount; ownPath: string; controllers: string[] };
+  v2?: { mount: CgroupMount; ownPath: string; controllers: string[]; delegatedRoot?: string };
 }
 
 // mountinfo escapes space, tab, newline and backslash as octal.
@@ -84,6 +84,8 @@ export interface DetectionInput {
   v2Controllers: string[];
   /** Whether our own v2 group's directory is writable by us (a delegated subtree, for a non-root manager). */
   v2Delegated: boolean;
+  /** The highest ancestor of our own v2 group we may write (the subtree systemd delegated), hierarchy-relative. */
+  v2DelegatedRoot?: string;
   /**
    * The device filter probe (bpf/probe.ts) where devices would be on v2: null when it works, else the reason;
    * absent when not probed (then v2 devices stay unavailable).
@@ -144,7 +146,16 @@ export function detectCgroups(input: DetectionInput): CgroupDetection {
     privileged,
     writable,
     controllers,
-    ...(v2Mount ? { v2: { mount: v2Mount, ownPath: v2Own, controllers: input.v2Controllers } } : {}),
+    ...(v2Mount
+      ? {
+          v2: {
+            mount: v2Mount,
+            ownPath: v2Own,
+            controllers: input.v2Controllers,
+            ...(!privileged && input.v2Delegated && input.v2DelegatedRoot ? { delegatedRoot: input.v2DelegatedRoot } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -168,6 +179,7 @@ export function readHostDetection(procRoot = '/proc', probe: () => string | null
   const v2 = parseMountinfo(mountinfo).find((m) => m.fstype === 'cgroup2');
   let v2Controllers: string[] = [];
   let v2Delegated = false;
+  let v2DelegatedRoot: string | undefined;
   if (v2) {
     const own = parseProcCgroup(procCgroup).v2 ?? '/';
     const ownDir = join(v2.mountPoint, relativeToMount(v2, own));
@@ -178,6 +190,7 @@ export function readHostDetection(procRoot = '/proc', probe: () => string | null
     try {
       accessSync(ownDir, constants.W_OK);
       v2Delegated = true;
+      v2DelegatedRoot = delegatedRootOf(v2, own);
     } catch {
       v2Delegated = false;
     }
@@ -191,9 +204,30 @@ export function readHostDetection(procRoot = '/proc', probe: () => string | null
     uid: process.getuid?.() ?? -1,
     v2Controllers,
     v2Delegated,
+    ...(v2DelegatedRoot ? { v2DelegatedRoot } : {}),
     ...(v2DeviceFilter !== undefined ? { v2DeviceFilter } : {}),
   });
 }
+
+/**
+ * The top of the subtree delegated to us: from our own group up, the last directory we may still write (systemd's
+ * Delegate=yes chowns the unit's group, e.g. user@1000.service, and nothing above it). Hierarchy-relative.
+ */
+export function delegatedRootOf(mount: CgroupMount, own: string, writable: (dir: string) => boolean = canWrite): string {
+  let top = relativeToMount(mount, own);
+  for (let up = parentOf(top); up !== null && writable(join(mount.mountPoint, up)); up = parentOf(up)) top = up;
+  return top;
+}
+
+const parentOf = (p: string): string | null => (p === '/' || p === '' ? null : p.slice(0, p.lastIndexOf('/')) || '/');
+const canWrite = (dir: string): boolean => {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** A hierarchy-relative group path as seen through a mount whose root may not be `/` (containers). */
 export function relativeToMount(mount: CgroupMount, groupPath: string): string {

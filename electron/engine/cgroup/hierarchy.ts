@@ -26,7 +26,10 @@ import { V2Backend } from './v2';
 
 export interface HierarchyOptions {
   detection: CgroupDetection;
-  /** Hierarchy-relative partition path (CGVIRT_CGROUP_PARTITION); default `/cgvirt`. */
+  /**
+   * Hierarchy-relative partition path (CGVIRT_CGROUP_PARTITION); default `/cgvirt`, or for a regular user on cgroup
+   * v2 `<the subtree delegated to it>/cgvirt`.
+   */
   partition?: string | undefined;
   /** Injectable for tests on temporary trees. */
   fs?: CgroupFs;
@@ -56,7 +59,9 @@ export class CgroupHierarchy {
     readonly detection: CgroupDetection,
     options: Omit<HierarchyOptions, 'detection'> = {},
   ) {
-    this.partition = checkPartition(options.partition);
+    // A regular user on cgroup v2 needs no setting: its partition goes in the subtree delegated to it.
+    const delegated = detection.v2?.delegatedRoot;
+    this.partition = checkPartition(options.partition ?? (delegated ? `${delegated === '/' ? '' : delegated}/cgvirt` : undefined));
     this.driver = driverPath(this.partition);
     this.fs = options.fs ?? nodeCgroupFs;
     this.procRoot = options.procRoot ?? '/proc';
