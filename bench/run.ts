@@ -9,6 +9,7 @@ import { benchCgroup } from './cgroup';
 import { benchConsole } from './console';
 import { benchControl } from './control';
 import { benchFidelity } from './fidelity';
+import { benchFidelityV2 } from './fidelity-v2';
 import { benchMemory } from './memory';
 import { benchStart } from './start';
 import { benchStats } from './stats';
@@ -20,6 +21,7 @@ const PARTS = {
   cgroup: (opts: { quick: boolean }) => benchCgroup(newTestPartition(), opts),
   start: benchStart,
   fidelity: benchFidelity,
+  'fidelity-v2': benchFidelityV2,
   control: benchControl,
   stats: (opts: { quick: boolean }) => benchStats(newTestPartition(), opts),
   memory: benchMemory,
