@@ -37,8 +37,8 @@ export interface V2HostOptions {
   /** Environment for the script (the chroot's PATH and HOME are set already). */
   env?: Record<string, string>;
   /**
-   * A node_modules directory linked beside the script, for what the bundle leaves out (NATIVE_PACKAGES); default this
-   * checkout's. The chroot's root is this host's, so a host path is the same path in there (but for /tmp: a tmpfs).
+   * A node_modules directory whose native packages (NATIVE_PACKAGES, what the bundle leaves out) are copied beside the
+   * script; default this checkout's.
    */
   nodeModules?: string | null;
 }
@@ -58,6 +58,8 @@ export interface V2HostRun {
 
 /** Packages bundleForV2Host leaves out (koffi: an FFI with prebuilt binaries, what the BPF device filter calls). */
 export const NATIVE_PACKAGES = ['koffi'];
+/** What is copied into the guest for them: the packages and koffi's prebuilt binary package. */
+const NATIVE_COPIES = [...NATIVE_PACKAGES, '@koromix'];
 
 /**
  * Bundles a TypeScript entry (and what it imports: the engine's modules, zod) into one ESM file in `outDir`, what
@@ -98,11 +100,14 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro host /host || fail 
 mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup || fail "mount cgroup2"
 for c in $(cat /sys/fs/cgroup/cgroup.controllers); do echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control || fail "enable $c"; done
 echo "${V2_CONTROLLERS}$(cat /sys/fs/cgroup/cgroup.controllers)"
+# The packages the bundle leaves out are copied, not linked: a checkout under /tmp disappears under the tmpfs.
+mkdir -p /v2-modules
+${nodeModules === null ? '' : NATIVE_COPIES.map((d) => `[ -e /host${shQuote(`${nodeModules}/${d}`)} ] && cp -a /host${shQuote(`${nodeModules}/${d}`)} /v2-modules/`).join('\n')}
 mount -t tmpfs -o mode=1777 tmpfs /host/tmp || fail "tmpfs /tmp"
-mkdir -p /host${V2_SCRIPT_DIR}
+mkdir -p /host${V2_SCRIPT_DIR}/node_modules
 cp /v2/* /host${V2_SCRIPT_DIR}/
+cp -a /v2-modules/. /host${V2_SCRIPT_DIR}/node_modules/
 chmod -R a+rX /host${V2_SCRIPT_DIR}
-${nodeModules === null ? '' : `ln -s ${shQuote(nodeModules)} /host${V2_SCRIPT_DIR}/node_modules`}
 mount -o rbind /proc /host/proc || fail "bind /proc"
 mount -o rbind /sys /host/sys || fail "bind /sys"
 mount -o rbind /dev /host/dev || fail "bind /dev"

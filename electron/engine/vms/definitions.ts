@@ -44,12 +44,26 @@ export function pathProblem(at: string, path: string, { block, write }: { block:
 }
 
 /** Every host path of the definition with its problem, first one first: disks, CD-ROM media, kernel and initrd. */
-function pathsProblem(def: Definition): string | null {
+function pathsProblem(def: Definition, old?: Definition): string | null {
+  // A path the definition already had (checked then) is not checked again: an installer ISO deleted since, or a disk
+  // that is gone, must not block saving an unrelated setting. The start reports it in its own words.
+  const kept = (path: string, had: (o: Definition) => boolean) => old !== undefined && had(old) && path !== '';
+  const file = { block: false, write: false };
   const problems = [
-    ...def.disks.map((d, i) => pathProblem(`disks[${i}].path`, d.path, { block: true, write: !d.readonly })),
-    ...def.cdroms.map((c, i) => (c.path ? pathProblem(`cdroms[${i}].path`, c.path, { block: false, write: false }) : null)),
-    def.boot.kernel ? pathProblem('boot.kernel.kernel', def.boot.kernel.kernel, { block: false, write: false }) : null,
-    def.boot.kernel?.initrd ? pathProblem('boot.kernel.initrd', def.boot.kernel.initrd, { block: false, write: false }) : null,
+    ...def.disks.map((d, i) =>
+      kept(d.path, (o) => o.disks.some((k) => k.path === d.path && k.readonly === d.readonly))
+        ? null
+        : pathProblem(`disks[${i}].path`, d.path, { block: true, write: !d.readonly }),
+    ),
+    ...def.cdroms.map((c, i) =>
+      !c.path || kept(c.path, (o) => o.cdroms.some((k) => k.path === c.path)) ? null : pathProblem(`cdroms[${i}].path`, c.path, file),
+    ),
+    def.boot.kernel && !kept(def.boot.kernel.kernel, (o) => o.boot.kernel?.kernel === def.boot.kernel!.kernel)
+      ? pathProblem('boot.kernel.kernel', def.boot.kernel.kernel, file)
+      : null,
+    def.boot.kernel?.initrd && !kept(def.boot.kernel.initrd, (o) => o.boot.kernel?.initrd === def.boot.kernel!.initrd)
+      ? pathProblem('boot.kernel.initrd', def.boot.kernel.initrd, file)
+      : null,
   ];
   return problems.find((p) => p !== null) ?? null;
 }
@@ -68,17 +82,23 @@ function forwardsProblem(def: Definition): string | null {
 }
 
 /** A bridged NIC names a bridge of this host, and this engine can make taps (else the feature's reason). */
-function bridgesProblem(def: Definition): string | null {
-  const bridged = def.nics.flatMap((nic, n) => (nic.bridge === undefined ? [] : [{ n, bridge: nic.bridge }]));
+function bridgesProblem(def: Definition, old?: Definition): string | null {
+  // As for paths: a bridge the definition already named is checked again at start, not on every save.
+  const bridged = def.nics.flatMap((nic, n) =>
+    nic.bridge === undefined || old?.nics.some((o) => o.bridge === nic.bridge) ? [] : [{ n, bridge: nic.bridge }],
+  );
   if (bridged.length === 0) return null;
   const probe = probeBridging();
   const bridges = listBridges();
   return bridged.map(({ n, bridge }) => bridgeProblem(`nics[${n}].bridge`, bridge, probe, bridges)).find((p) => p !== null) ?? null;
 }
 
-/** Checks what only this host can tell: paths, buses, ports, bridges, extra nodes present, CPUs that exist. */
-export function checkOnHost(ctx: EngineContext, def: Definition): void {
-  const problem = pathsProblem(def) ?? disksProblem(def.disks) ?? ideProblem(def) ?? forwardsProblem(def) ?? bridgesProblem(def);
+/**
+ * Checks what only this host can tell: paths, buses, ports, bridges, extra nodes present, CPUs that exist. With `old`
+ * (a change to a defined guest), paths and bridges it already had are left to the start to check.
+ */
+export function checkOnHost(ctx: EngineContext, def: Definition, old?: Definition): void {
+  const problem = pathsProblem(def, old) ?? disksProblem(def.disks) ?? ideProblem(def) ?? forwardsProblem(def) ?? bridgesProblem(def, old);
   if (problem) throw new CgvirtError('INVALID_ARG', problem);
   checkExtraDevices(def.devices.extra);
   if (def.cpu.cpuset && ctx.cgroups.detection.controllers.cpuset.usable) {
@@ -159,7 +179,7 @@ export function definitionChannels(ctx: EngineContext) {
           throw new CgvirtError('INVALID_ARG', `uuid cannot change: guest '${old.name}' has uuid ${old.uuid}`);
         }
         const def = withMacs({ ...input, uuid: old.uuid });
-        checkOnHost(ctx, def);
+        checkOnHost(ctx, def, old);
         const r = guests.get(def.name);
         const changed = changedFields(old, def);
         const live: string[] = [];

@@ -18,7 +18,7 @@ export function diskChannels(ctx: EngineContext) {
           throw operationInvalid(`disk '${quoteName(disk.path)}' is already in the definition of '${name}'`);
         }
         const next = { ...def, disks: [...def.disks, disk] };
-        if (s.config) checkOnHost(ctx, next);
+        if (s.config) checkOnHost(ctx, next, def);
         if (s.live) await attachDiskLive(r!, disk);
         if (s.config) await store.save(next);
         audit(ctx, name, `disk ${disk.path} attached (${disk.bus}${disk.readonly ? ', read-only' : ''}), ${scopeWords(s)}`);

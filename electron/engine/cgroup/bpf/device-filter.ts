@@ -162,7 +162,13 @@ export class DeviceFilter {
     if (ids.length === 0) return null;
     let found: DeviceFilter | null = null;
     for (const id of ids) {
-      const f = DeviceFilter.adopt(id);
+      let f: DeviceFilter | null;
+      try {
+        f = DeviceFilter.adopt(id);
+      } catch (e) {
+        found?.close(); // the one adopted before must not leak its fds
+        throw e;
+      }
       if (!f || found) {
         f?.close();
         found?.close();
