@@ -34,7 +34,8 @@ export const LAYERS = [
     describe: 'electron/engine/cgroup/',
     holds: under('electron/engine/cgroup'),
     may: ['engine/host', 'shared'],
-    packages: [NODE, 'zod'],
+    // koffi: bpf(2) for the v2 device filter, loaded lazily (createRequire) in cgroup/bpf/syscall.ts only.
+    packages: [NODE, 'zod', 'koffi'],
   },
   {
     name: 'engine/qemu',
