@@ -24,11 +24,11 @@ const FLOOR = '/v2-floor';
 const DELEGATED = '/user.slice/user-1000.slice/user@1000.service';
 const USER = { uid: 1000, gid: 1000 };
 /**
- * Measurement windows, seconds (TCG: the guest's clock is real time, its CPUs slower). The lighter group of a 4:1 split
- * gets a fifth of the CPU, so a few ms misattributed while QEMU's vCPU thread waits for a host core weigh more in it:
- * a longer window there (measured: 1.4% off at 5 s on a busy host, the floor 0.3%).
+ * Measurement windows, seconds (TCG: the guest's clock is real time, its CPUs slower). A few ms misattributed while
+ * QEMU's vCPU thread waits for a host core (other suites run beside this one) weigh more in a short window: 5 s erred
+ * 1.4% (4:1) and 1.77% (2:1, in CI) against the 2% allowed, so both get 8 s.
  */
-const splitWindowS = (target: number) => (target >= 4 ? 8 : 5);
+const SPLIT_WINDOW_S = 8;
 const CAP_WINDOW_S = Number(process.env.V2_CAP_WINDOW_S ?? 4);
 
 export type V2Result = { check: string } & Record<string, unknown>;
@@ -190,7 +190,7 @@ async function rootSuite(): Promise<void> {
       }
       await spawnIn(`${FLOOR}/a`, BUSY);
       await spawnIn(`${FLOOR}/b`, BUSY);
-      const m = await measureSplit(`${FLOOR}/a`, `${FLOOR}/b`, splitWindowS(target));
+      const m = await measureSplit(`${FLOOR}/a`, `${FLOOR}/b`, SPLIT_WINDOW_S);
       await stopAll();
       await rmTree(FLOOR);
       return { weights: [wa, wb], target, ...m, errorPct: errorPct(m.ratio, target) };
@@ -199,7 +199,7 @@ async function rootSuite(): Promise<void> {
       const [a, b] = await guestPair(sharesA, sharesB);
       await spawnIn((pid) => a.addProcess(pid), BUSY);
       await spawnIn((pid) => b.addProcess(pid), BUSY);
-      const m = await measureSplit(a.path, b.path, splitWindowS(target));
+      const m = await measureSplit(a.path, b.path, SPLIT_WINDOW_S);
       const out = {
         shares: [sharesA, sharesB],
         weights: [Number(readCg(a.path, 'cpu.weight')), Number(readCg(b.path, 'cpu.weight'))],
