@@ -80,6 +80,22 @@ async function stopAll(): Promise<void> {
 }
 
 /** CPU time of two groups over one window after a short settling time: a's share to b's. */
+/** The floor's two plain groups `${FLOOR}/a` and `/b` at raw weights `wa`, `wb`, both on CPU 0, each running a busy loop. */
+async function startFloor(wa: number, wb: number): Promise<void> {
+  mkGroup(FLOOR);
+  writeCg(FLOOR, 'cgroup.subtree_control', '+cpu +cpuset');
+  for (const [name, w] of [
+    ['a', wa],
+    ['b', wb],
+  ] as const) {
+    mkGroup(`${FLOOR}/${name}`);
+    writeCg(`${FLOOR}/${name}`, 'cpu.weight', String(w));
+    writeCg(`${FLOOR}/${name}`, 'cpuset.cpus', '0');
+  }
+  await spawnIn(`${FLOOR}/a`, BUSY);
+  await spawnIn(`${FLOOR}/b`, BUSY);
+}
+
 async function measureSplit(a: string, b: string, windowS: number): Promise<{ aUs: number; bUs: number; ratio: number; windowS: number }> {
   await sleep(500);
   const [a0, b0] = [usageUs(a), usageUs(b)];
@@ -178,18 +194,7 @@ async function rootSuite(): Promise<void> {
     const [wa, wb] = [sharesToWeight(sharesA), sharesToWeight(sharesB)];
     // The floor: the kernel's own split at the same raw weights in plain groups, the engine not involved.
     await step(`floor ${target}:1`, async () => {
-      mkGroup(FLOOR);
-      writeCg(FLOOR, 'cgroup.subtree_control', '+cpu +cpuset');
-      for (const [name, w] of [
-        ['a', wa],
-        ['b', wb],
-      ] as const) {
-        mkGroup(`${FLOOR}/${name}`);
-        writeCg(`${FLOOR}/${name}`, 'cpu.weight', String(w));
-        writeCg(`${FLOOR}/${name}`, 'cpuset.cpus', '0');
-      }
-      await spawnIn(`${FLOOR}/a`, BUSY);
-      await spawnIn(`${FLOOR}/b`, BUSY);
+      await startFloor(wa, wb);
       const m = await measureSplit(`${FLOOR}/a`, `${FLOOR}/b`, SPLIT_WINDOW_S);
       await stopAll();
       await rmTree(FLOOR);
@@ -437,18 +442,7 @@ async function splitsSuite(ratios: number[], windowS: number, windows: number): 
     const [sharesA, sharesB] = [1024 * target, 1024];
     const [wa, wb] = [sharesToWeight(sharesA), sharesToWeight(sharesB)];
     await step(`fidelity floor ${target}:1`, async () => {
-      mkGroup(FLOOR);
-      writeCg(FLOOR, 'cgroup.subtree_control', '+cpu +cpuset');
-      for (const [name, w] of [
-        ['a', wa],
-        ['b', wb],
-      ] as const) {
-        mkGroup(`${FLOOR}/${name}`);
-        writeCg(`${FLOOR}/${name}`, 'cpu.weight', String(w));
-        writeCg(`${FLOOR}/${name}`, 'cpuset.cpus', '0');
-      }
-      await spawnIn(`${FLOOR}/a`, BUSY);
-      await spawnIn(`${FLOOR}/b`, BUSY);
+      await startFloor(wa, wb);
       const m = await measure(`${FLOOR}/a`, `${FLOOR}/b`);
       await stopAll();
       await rmTree(FLOOR);
