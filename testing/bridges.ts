@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { alive } from './partition';
 
 const SYS_NET = '/sys/class/net';
 const PREFIX = 'cgvt';
@@ -82,15 +83,6 @@ export function removeTestInterfaces(taps: readonly string[] = []): void {
   }
   if (errors.length) throw errors[0];
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** Removes test bridges whose test process is gone (a run killed before its cleanup). */
 export function sweepDeadTestBridges(): void {

@@ -30,7 +30,8 @@ export async function removeAllTestPartitions(): Promise<void> {
   for (const p of [...handedOut]) await removeTestPartition(p);
 }
 
-const alive = (pid: number) => {
+/** Whether process `pid` still exists (EPERM: it does, owned by someone else): a test run that went away leaves none. */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
